@@ -1,0 +1,1 @@
+"""ITA Tracker: follow up a Thai public agency's ITA improvement measures."""
