@@ -131,6 +131,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
     APP_BASE_URL = "http://tracker.test"
     SERVER_NAME = None
     MAIL_SERVER = ""

@@ -1,1 +1,148 @@
 """ITA Tracker: follow up a Thai public agency's ITA improvement measures."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: Any = None, **overrides: Any) -> Flask:
+    """Build the application.
+
+    `config` is a config class or its name ("development", "production",
+    "testing"); without it, APP_ENV chooses. `overrides` replace single
+    settings (tests use them for the database URL and instance path).
+    """
+    from config import CONFIGS, config_from_environment
+
+    if config is None:
+        config = config_from_environment()
+    elif isinstance(config, str):
+        config = CONFIGS[config]
+
+    instance_path = overrides.get("INSTANCE_PATH", getattr(config, "INSTANCE_PATH"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.init_app(app)
+
+    configure_logging(app)
+    init_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    add_security_headers(app)
+
+    from .errors import register_error_pages
+
+    register_error_pages(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    logging.getLogger("tracker").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def init_extensions(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from . import i18n, labels
+    from . import models  # noqa: F401  (every table in the metadata)
+    from .auth.models import User
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            # SQLite ignores foreign keys (and ON DELETE) unless asked on every connection.
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    i18n.init_app(app)
+    labels.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to open this page.")
+
+    @login_manager.user_loader
+    def load_user(token: str) -> User | None:
+        return db.session.scalars(
+            sa.select(User).where(User.session_token == token, User.active.is_(True))
+        ).first()
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+    from .measures.views import bp as measures_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(measures_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .auth.cli import users_cli
+    from .demo.cli import demo_cli
+    from .orgs.cli import divisions_cli, orgs_cli
+
+    for group in (orgs_cli, divisions_cli, users_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def add_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,1 @@
+"""Administration pages: users, divisions and the audit trail."""

@@ -1,0 +1,40 @@
+"""Writing audit events; every service that changes data calls `record`."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..auth.models import User
+from ..extensions import db
+from .models import AuditEvent
+
+
+def record(
+    organization_id: int,
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits)."""
+    if target is not None and getattr(target, "id", 0) is None:
+        db.session.flush()  # a new row needs its id before it can be named
+    event = AuditEvent(
+        organization_id=organization_id,
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=getattr(target, "id", None),
+        details={key: _jsonable(value) for key, value in details.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)

@@ -1,0 +1,133 @@
+"""Creating users, checking passwords, changing roles and memberships."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.services import record
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..orgs.models import Division, Organization
+from ..timeutil import utcnow
+from .models import Membership, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when the e-mail is unknown, so that a wrong e-mail and a
+# wrong password take the same time and give the same answer.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalize_email(email: str) -> str:
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationFailed(_l("This is not a valid e-mail address."), field="email") from exc
+    return result.normalized.lower()
+
+
+def validate_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+def parse_role(value: str | Role) -> Role:
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError as exc:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationFailed(
+            _l("Unknown role %(role)s; use one of: %(allowed)s.", role=value, allowed=allowed),
+            field="role",
+        ) from exc
+
+
+def email_taken(email: str, *, except_user_id: int | None = None) -> bool:
+    query = sa.select(User.id).where(User.email == email)
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query) is not None
+
+
+def create_user(
+    org: Organization,
+    *,
+    email: str,
+    display_name: str,
+    role: Role | str,
+    password: str,
+    divisions: Iterable[Division] = (),
+    head_of: Iterable[Division] = (),
+    locale: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create a user of `org`, member of `divisions` and head of `head_of`."""
+    email = normalize_email(email)
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
+    role = parse_role(role)
+    validate_password(password)
+    if email_taken(email):
+        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+    head_ids = {d.id for d in head_of}
+    member_of = {d.id: d for d in [*divisions, *head_of]}
+    for division in member_of.values():
+        if division.organization_id != org.id:
+            raise ValidationFailed(_l("The division belongs to another organization."), field="divisions")
+
+    user = User(
+        organization_id=org.id,
+        email=email,
+        display_name=display_name,
+        role=role,
+        locale=locale,
+    )
+    user.set_password(password)
+    user.memberships = [
+        Membership(division_id=division_id, is_head=division_id in head_ids)
+        for division_id in member_of
+    ]
+    db.session.add(user)
+    db.session.flush()
+    record(
+        org.id,
+        actor,
+        "user.create",
+        user,
+        email=email,
+        role=role.value,
+        divisions=sorted(member_of),
+        heads=sorted(head_ids),
+    )
+    return user
+
+
+def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
+    """The active user with this e-mail and password, or None.
+
+    A wrong password, an unknown e-mail and a deactivated account give the
+    same answer, so the sign-in page reveals nothing about who has an account.
+    """
+    key = (email or "").strip().lower()
+    user = db.session.scalars(sa.select(User).where(User.email == key)).first() if key else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
+        return None
+    user.last_login_at = now or utcnow()
+    return user
+
+
+def change_password(user: User, new_password: str, *, actor: User | None = None) -> None:
+    validate_password(new_password)
+    user.set_password(new_password)
+    record(user.organization_id, actor, "user.password", user)

@@ -1,0 +1,93 @@
+"""Sign-in, sign-out and the user's own account page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from . import services
+from .forms import ChangePasswordForm, LanguageForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site relative paths, so the sign-in page cannot redirect elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for every failure: it must not tell whether the e-mail exists.
+            form.password.errors.append(_("The e-mail or password is not correct."))
+        else:
+            db.session.commit()
+            session.pop("locale", None)
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    language_form = LanguageForm(locale=current_user.locale or "th")
+    return render_template(
+        "auth/account.html", password_form=ChangePasswordForm(), language_form=language_form
+    )
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("The current password is not correct."))
+        else:
+            try:
+                services.change_password(user, form.new_password.data, actor=user)
+            except ValidationFailed as error:
+                form.new_password.errors.append(str(error.message))
+            else:
+                db.session.commit()
+                # The password change replaced the session token: sign in again here.
+                login_user(user, fresh=True)
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("auth.account"))
+    language_form = LanguageForm(locale=current_user.locale or "th")
+    return render_template("auth/account.html", password_form=form, language_form=language_form), 400
+
+
+@bp.post("/account/language")
+@login_required
+def change_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))

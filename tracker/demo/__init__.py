@@ -1,0 +1,1 @@
+"""Demo data for `make run`: an organization, its divisions and one account per role."""

@@ -1,0 +1,29 @@
+"""`flask demo setup`: the demo organization that `make run` shows."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..cli_support import domain_command
+from .services import DEMO_ACCOUNTS, demo_password, ensure_demo_organization
+
+demo_cli = click.Group("demo", help="Demo data for trying the application.")
+
+
+@demo_cli.command("setup")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the server will listen, for the printed sign-in lines.")
+@with_appcontext
+@domain_command
+def setup_command(base_url: str) -> None:
+    """Create the demo organization (once) and print how to sign in."""
+    password = demo_password(current_app.instance_path)
+    org, created = ensure_demo_organization(password)
+    click.echo("")
+    click.echo(("Created" if created else "Using") + f" demo organization: {org.name}")
+    click.echo(f"Open {base_url}/ and sign in with one of these accounts")
+    click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.email:<34} {account.title}")
+    click.echo("")

@@ -1,0 +1,1 @@
+"""Assessments, measures, steps and their progress."""

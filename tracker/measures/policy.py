@@ -1,0 +1,30 @@
+"""Who may read and update measures and steps."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import Role, User
+from ..auth.permissions import ensure_same_org
+from ..errors import PermissionDenied
+from .models import Step
+
+
+def can_update_step(user: User, step: Step) -> bool:
+    """Admins, and members of a division the step is assigned to.
+
+    Executives read everything but record progress only if they are also
+    members of the step's division; other members of the organization read.
+    """
+    if not user.is_active or user.organization_id != step.organization_id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return bool(user.division_ids & {d.id for d in step.divisions})
+
+
+def ensure_can_update_step(user: User, step: Step) -> None:
+    ensure_same_org(user, step.organization_id)
+    if not can_update_step(user, step):
+        raise PermissionDenied(
+            _l("Only members of the divisions responsible for this step (or an administrator) can record its progress.")
+        )

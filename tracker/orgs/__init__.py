@@ -1,0 +1,1 @@
+"""Organizations (agencies) and their divisions."""

@@ -1,0 +1,109 @@
+"""Creating and finding organizations and divisions."""
+from __future__ import annotations
+
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import record
+from ..auth.models import User
+from ..errors import ValidationFailed
+from ..extensions import db
+from .models import Division, Organization, OrgKind
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def squash_spaces(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def name_key(name: str) -> str:
+    """Comparison key for Thai names: word-processor spaces inside a name do not count."""
+    return re.sub(r"[\s.]", "", name or "").casefold()
+
+
+def find_organization(key: str) -> Organization | None:
+    """An organization by slug, exact name or numeric id (for the CLI)."""
+    key = squash_spaces(key)
+    query = sa.select(Organization).where(
+        sa.or_(Organization.slug == key.lower(), Organization.name == key)
+    )
+    org = db.session.scalars(query).first()
+    if org is None and key.isdigit():
+        org = db.session.get(Organization, int(key))
+    return org
+
+
+def create_organization(
+    name: str,
+    *,
+    kind: OrgKind = OrgKind.SAO,
+    slug: str | None = None,
+    timezone: str = "Asia/Bangkok",
+    actor: User | None = None,
+) -> Organization:
+    name = squash_spaces(name)
+    if not name:
+        raise ValidationFailed(_l("The organization needs a name."), field="name")
+    if db.session.scalar(sa.select(Organization.id).where(Organization.name == name)):
+        raise ValidationFailed(_l("An organization with this name already exists."), field="name")
+    slug = (slug or "").strip().lower() or f"org-{secrets.token_hex(3)}"
+    if not SLUG_PATTERN.match(slug):
+        raise ValidationFailed(
+            _l("The short web name may use only a-z, 0-9 and hyphens (for example muangphia)."),
+            field="slug",
+        )
+    if db.session.scalar(sa.select(Organization.id).where(Organization.slug == slug)):
+        raise ValidationFailed(_l("This short web name is already taken."), field="slug")
+    org = Organization(name=name, kind=OrgKind(kind), slug=slug, timezone=timezone)
+    db.session.add(org)
+    db.session.flush()
+    record(org.id, actor, "organization.create", org, name=name, slug=slug)
+    return org
+
+
+def find_division(organization_id: int, key: str) -> Division | None:
+    """A division of the organization by name or short name, ignoring spaces and dots."""
+    wanted = name_key(key)
+    if not wanted:
+        return None
+    divisions = db.session.scalars(
+        sa.select(Division).where(Division.organization_id == organization_id)
+    ).all()
+    for division in divisions:
+        if name_key(division.name) == wanted or (
+            division.short_name and name_key(division.short_name) == wanted
+        ):
+            return division
+    return None
+
+
+def create_division(
+    org: Organization,
+    name: str,
+    *,
+    short_name: str | None = None,
+    actor: User | None = None,
+) -> Division:
+    name = squash_spaces(name)
+    short_name = squash_spaces(short_name or "") or None
+    if not name:
+        raise ValidationFailed(_l("The division needs a name."), field="name")
+    existing = db.session.scalars(
+        sa.select(Division).where(Division.organization_id == org.id)
+    ).all()
+    if any(name_key(d.name) == name_key(name) for d in existing):
+        raise ValidationFailed(_l("A division with this name already exists."), field="name")
+    if short_name and any(
+        d.short_name and name_key(d.short_name) == name_key(short_name) for d in existing
+    ):
+        raise ValidationFailed(_l("Another division already uses this short name."), field="short_name")
+    position = max((d.position for d in existing), default=0) + 1
+    division = Division(organization_id=org.id, name=name, short_name=short_name, position=position)
+    db.session.add(division)
+    db.session.flush()
+    record(org.id, actor, "division.create", division, name=name, short_name=short_name)
+    return division

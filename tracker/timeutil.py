@@ -1,0 +1,50 @@
+"""Time in UTC for storage, and "today" in an organization's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today_in(tz_name: str, now: datetime | None = None) -> date:
+    """The calendar date in `tz_name`: deadlines are counted in the agency's
+    time zone, not the server's."""
+    moment = now or utcnow()
+    return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
+def to_local(value: datetime | None, tz_name: str) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(tz_name))
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every engine.
+
+    SQLite drops the offset of a `DateTime(timezone=True)`; storing naive UTC
+    and re-attaching UTC on the way out keeps comparisons right everywhere.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use tracker.timeutil.utcnow()")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
