@@ -1,0 +1,327 @@
+"""Read-side queries over measures and steps, shared by pages, reminders and reports.
+
+Every function takes the organization explicitly and runs a fixed number of
+queries, whatever the number of measures, steps or updates (no N+1).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..extensions import db
+from ..orgs.models import Division
+from ..thai import fiscal_year as fiscal_year_of
+from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, StepStatus, step_divisions
+from .status import (
+    DUE_SOON_DAYS,
+    MeasureState,
+    StepFacts,
+    WorkGroup,
+    days_until,
+    mean_progress,
+    measure_state,
+    urgency_key,
+    work_group,
+)
+
+PASS_MARK = Decimal("85")
+
+
+def fiscal_years_with_measures(organization_id: int) -> list[int]:
+    """Fiscal years (BE) in which the organization has measures, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Measure.fiscal_year)
+            .where(Measure.organization_id == organization_id)
+            .distinct()
+            .order_by(Measure.fiscal_year.desc())
+        )
+    )
+
+
+def default_fiscal_year(organization_id: int, today: date) -> int:
+    """The current fiscal year, or the latest one with measures when the current has none."""
+    current = fiscal_year_of(today)
+    years = fiscal_years_with_measures(organization_id)
+    if not years or current in years:
+        return current
+    earlier = [y for y in years if y < current]
+    return earlier[0] if earlier else years[-1]
+
+
+def steps_query(organization_id: int) -> sa.Select:
+    """Steps of the organization with their measure and divisions loaded in two more queries."""
+    return (
+        sa.select(Step)
+        .join(Step.measure)
+        .where(Step.organization_id == organization_id)
+        .options(contains_eager(Step.measure), selectinload(Step.divisions))
+        .order_by(Step.due_date, Measure.indicator_number, Step.position)
+    )
+
+
+def load_steps(
+    organization_id: int,
+    fiscal_year: int | None = None,
+    *,
+    division_ids: Iterable[int] | None = None,
+    open_from_earlier_years: bool = False,
+) -> list[Step]:
+    """Steps of a fiscal year, optionally only those assigned to `division_ids`.
+
+    With `open_from_earlier_years`, steps of earlier years that are not done
+    are included too: unfinished work stays on the list until it is done.
+    """
+    query = steps_query(organization_id)
+    if fiscal_year is not None:
+        year_filter = Measure.fiscal_year == fiscal_year
+        if open_from_earlier_years:
+            year_filter = sa.or_(
+                year_filter,
+                sa.and_(Measure.fiscal_year < fiscal_year, Step.status != StepStatus.DONE),
+            )
+        query = query.where(year_filter)
+    if division_ids is not None:
+        ids = list(division_ids)
+        if not ids:
+            return []
+        query = query.where(
+            Step.id.in_(sa.select(step_divisions.c.step_id).where(step_divisions.c.division_id.in_(ids)))
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each step was last updated (steps without updates are absent)."""
+    if not step_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ProgressUpdate.step_id, sa.func.max(ProgressUpdate.created_at))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .group_by(ProgressUpdate.step_id)
+    )
+    return {step_id: value for step_id, value in rows}
+
+
+def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
+    """The newest progress update of each step, with its author and evidence loaded."""
+    if not step_ids:
+        return {}
+    newest = (
+        sa.select(sa.func.max(ProgressUpdate.id))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .group_by(ProgressUpdate.step_id)
+    )
+    updates = db.session.scalars(
+        sa.select(ProgressUpdate)
+        .where(ProgressUpdate.id.in_(newest))
+        .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
+    )
+    return {u.step_id: u for u in updates}
+
+
+def assessment_for_measures(organization_id: int, fiscal_year: int) -> Assessment | None:
+    """The assessment that the measures of `fiscal_year` answer: the one they
+    name, or else the latest assessment before that year."""
+    named = db.session.scalar(
+        sa.select(Measure.assessment_id)
+        .where(
+            Measure.organization_id == organization_id,
+            Measure.fiscal_year == fiscal_year,
+            Measure.assessment_id.is_not(None),
+        )
+        .limit(1)
+    )
+    query = sa.select(Assessment).options(selectinload(Assessment.indicators))
+    if named:
+        return db.session.scalars(query.where(Assessment.id == named)).first()
+    return db.session.scalars(
+        query.where(Assessment.organization_id == organization_id, Assessment.fiscal_year < fiscal_year)
+        .order_by(Assessment.fiscal_year.desc())
+        .limit(1)
+    ).first()
+
+
+# --- the summary behind the dashboard, the weekly digest and the report ----
+
+
+@dataclass
+class StepLine:
+    """One step with everything a list shows about it."""
+
+    step: Step
+    group: WorkGroup
+    days_left: int  # negative when late
+    last_update_at: datetime | None
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
+@dataclass
+class DivisionLine:
+    division: Division
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    progress: float = 0.0
+    last_update_at: datetime | None = None
+
+
+@dataclass
+class IndicatorLine:
+    number: int
+    name: str
+    ita_score: Decimal | None
+    measures: list[Measure] = field(default_factory=list)
+    steps: int = 0
+    progress: float = 0.0
+
+    @property
+    def priority(self) -> bool:
+        """Indicators under the pass mark are where the next assessment is won or lost."""
+        return self.ita_score is not None and self.ita_score < PASS_MARK
+
+
+@dataclass
+class MeasureLine:
+    measure: Measure
+    state: MeasureState
+    progress: float
+
+
+@dataclass
+class Summary:
+    fiscal_year: int
+    today: date
+    steps: list[StepLine]
+    measures: list[MeasureLine]
+    divisions: list[DivisionLine]
+    indicators: list[IndicatorLine]
+    assessment: Assessment | None
+
+    @property
+    def overdue(self) -> list[StepLine]:
+        """Late steps, worst (most days late) first."""
+        return sorted((s for s in self.steps if s.group == WorkGroup.OVERDUE), key=lambda s: s.days_left)
+
+    @property
+    def due_soon(self) -> list[StepLine]:
+        return sorted((s for s in self.steps if s.group == WorkGroup.DUE_SOON), key=lambda s: s.days_left)
+
+    def steps_in(self, group: WorkGroup) -> list[StepLine]:
+        return [s for s in self.steps if s.group == group]
+
+    @property
+    def step_counts(self) -> dict[WorkGroup, int]:
+        counts = {group: 0 for group in WorkGroup}
+        for line in self.steps:
+            counts[line.group] += 1
+        return counts
+
+    @property
+    def measure_counts(self) -> dict[MeasureState, int]:
+        counts = {state: 0 for state in MeasureState}
+        for line in self.measures:
+            counts[line.state] += 1
+        return counts
+
+    @property
+    def progress(self) -> float:
+        return mean_progress(line.step.percent for line in self.steps)
+
+
+def summarize(
+    organization_id: int,
+    fiscal_year: int,
+    today: date,
+    *,
+    division_id: int | None = None,
+    window: int = DUE_SOON_DAYS,
+) -> Summary:
+    """Everything the dashboard shows for one fiscal year (optionally one division)."""
+    steps = load_steps(
+        organization_id, fiscal_year, division_ids=[division_id] if division_id is not None else None
+    )
+    last_updates = last_update_times([s.id for s in steps])
+    lines = [
+        StepLine(
+            step=s,
+            group=work_group(s.status, s.due_date, today, window),
+            days_left=days_until(s.due_date, today),
+            last_update_at=last_updates.get(s.id),
+        )
+        for s in steps
+    ]
+    lines.sort(key=lambda line: (urgency_key(line.step.status, line.step.due_date, today), line.step.measure.indicator_number, line.step.position))
+
+    by_measure: dict[int, list[Step]] = defaultdict(list)
+    for s in steps:
+        by_measure[s.measure_id].append(s)
+    measures = sorted({s.measure for s in steps}, key=lambda m: (m.indicator_number, m.position, m.id))
+    measure_lines = [
+        MeasureLine(
+            measure=m,
+            state=measure_state([StepFacts(s.status, s.percent, s.due_date) for s in by_measure[m.id]], today, window),
+            progress=mean_progress(s.percent for s in by_measure[m.id]),
+        )
+        for m in measures
+    ]
+
+    divisions = db.session.scalars(
+        sa.select(Division)
+        .where(Division.organization_id == organization_id)
+        .order_by(Division.position, Division.id)
+    ).all()
+    division_lines = []
+    for division in divisions:
+        if division_id is not None and division.id != division_id:
+            continue
+        mine = [line for line in lines if any(d.id == division.id for d in line.step.divisions)]
+        if not mine and not division.active:
+            continue
+        times = [line.last_update_at for line in mine if line.last_update_at]
+        division_lines.append(
+            DivisionLine(
+                division=division,
+                total=len(mine),
+                done=sum(1 for line in mine if line.group == WorkGroup.DONE),
+                overdue=sum(1 for line in mine if line.group == WorkGroup.OVERDUE),
+                progress=mean_progress(line.step.percent for line in mine),
+                last_update_at=max(times) if times else None,
+            )
+        )
+
+    assessment = assessment_for_measures(organization_id, fiscal_year)
+    indicator_lines = []
+    for number in range(1, 11):
+        score: IndicatorScore | None = assessment.indicator(number) if assessment else None
+        measures_here = [m for m in measures if m.indicator_number == number]
+        steps_here = [s for m in measures_here for s in by_measure[m.id]]
+        indicator_lines.append(
+            IndicatorLine(
+                number=number,
+                name=score.name if score else "",
+                ita_score=score.score if score else None,
+                measures=measures_here,
+                steps=len(steps_here),
+                progress=mean_progress(s.percent for s in steps_here),
+            )
+        )
+
+    return Summary(
+        fiscal_year=fiscal_year,
+        today=today,
+        steps=lines,
+        measures=measure_lines,
+        divisions=division_lines,
+        indicators=indicator_lines,
+        assessment=assessment,
+    )
