@@ -452,8 +452,12 @@ _ORGANIZATION = re.compile(
     rf"|(?:อบต|อบจ|ทต|ทม|ทน)\.\s?)(?P<name>[{_THAI_LETTERS}]{{2,}})"
 )
 # Thai needs no space before the next word: "องค์การบริหารส่วนตำบลเมืองเพียได้ดำเนินการ".
-# When no shorter mention shows where the name ends, it ends before one of these.
-_WORDS_AFTER_A_NAME = re.compile(r"(?:ได้|ซึ่ง|โดย|อำเภอ|จังหวัด|มีผล|ประจำปี|ดังนี้|ดังต่อไปนี้|ในการ)")
+# A mention that runs on into one of these words, or into a long phrase, is the
+# name followed by prose; a short extension (หนองบัว, หนองบัวแก้ว) is another name.
+_WORDS_AFTER_A_NAME = re.compile(
+    r"(?:ได้|ซึ่ง|โดย|อำเภอ|จังหวัด|มีผล|มีการ|ประจำปี|ดังนี้|ดังต่อไปนี้|ในการ|เป็น|จึง|และ|ที่)"
+)
+_LONGEST_NAME_EXTENSION = 8
 
 
 def _read_organization(paragraphs: list[Paragraph], result: ParseResult) -> None:
@@ -482,9 +486,12 @@ def _read_organization(paragraphs: list[Paragraph], result: ParseResult) -> None
 
 
 def _shortest_prefix(name: str, names: list[str]) -> str:
-    """The name without the words that run on after it, when another mention shows where it ends."""
+    """The name without the prose that runs on after it."""
     for shorter in names:  # shortest first
-        if shorter != name and name.startswith(shorter):
+        rest = name[len(shorter):]
+        if shorter != name and name.startswith(shorter) and (
+            _WORDS_AFTER_A_NAME.match(rest) or len(rest) > _LONGEST_NAME_EXTENSION
+        ):
             return shorter
     kind = next(k for k in _ORGANIZATION_KINDS.values() if name.startswith(k))
     own_name = name[len(kind):]
