@@ -55,7 +55,9 @@ def make_report():
                 f"{organization} ได้รับผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year} "
                 "โดยมีค่าคะแนนโดยรวม เท่ากับ 90.00 คะแนน อยู่ในระดับ “ผ่านดี”"
             )
-        tools = tools or {"IIT": "90.00", "EIT ส่วนที่ 1": "90.00", "EIT ส่วนที่ 2": "90.00", "OIT": "90.00"}
+        tools = tools or {
+            "IIT": "90.00", "EIT ส่วนที่ 1": "90.00", "EIT ส่วนที่ 2": "90.00", "OIT": "90.00",
+        }
         scores = scores or {n: "90.00" for n in INDICATOR_NAMES}
         if measure_rows is None:
             measure_rows = [_measure_row(n) for n in INDICATOR_NAMES]

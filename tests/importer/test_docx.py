@@ -84,8 +84,11 @@ def test_word_cell_of_unnumbered_paragraphs_gives_one_step_each(make_report, mak
     result = parse_docx(buffer)
 
     measure = next(m for m in result.measures if m.indicator == 3)
-    assert [s.text for s in measure.steps] == ["จัดทำหลักสูตร", "อบรมผู้บริหาร พ.ศ. ๒๕๖๙", "สรุปผลการอบรม"]
+    assert [s.text for s in measure.steps] == [
+        "จัดทำหลักสูตร", "อบรมผู้บริหาร พ.ศ. ๒๕๖๙", "สรุปผลการอบรม",
+    ]
     assert result.errors == [] and result.warnings == []
     # The same cell in a text export is one paragraph: one step.
-    text_result = parse_text(text + "๓. การใช้อำนาจ\tอบรม\tจัดทำหลักสูตร อบรมผู้บริหาร\tปีงบประมาณ 2569\tสำนักปลัด\n")
+    row_3 = "๓. การใช้อำนาจ\tอบรม\tจัดทำหลักสูตร อบรมผู้บริหาร\tปีงบประมาณ 2569\tสำนักปลัด\n"
+    text_result = parse_text(text + row_3)
     assert len(next(m for m in text_result.measures if m.indicator == 3).steps) == 1

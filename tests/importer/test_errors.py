@@ -52,11 +52,13 @@ def test_random_text_over_the_size_limit_is_refused_before_reading():
 
 def test_a_report_without_a_measures_table(make_report):
     result = parse_text(make_report(measures_header=None, measure_rows=[]))
-    assert _only_error(result).message.startswith("No measures table found (a table with the columns")
+    message = _only_error(result).message
+    assert message.startswith("No measures table found (a table with the columns")
 
 
 def test_a_document_that_is_not_a_report():
-    result = parse_text("# บันทึกข้อความ\n\nเรื่อง ขออนุมัติจัดซื้อวัสดุสำนักงาน\nลำดับ\tรายการ\tจำนวน\n1\tกระดาษ\t5\n")
+    memo = "# บันทึกข้อความ\n\nเรื่อง ขออนุมัติจัดซื้อวัสดุ\nลำดับ\tรายการ\tจำนวน\n1\tกระดาษ\t5\n"
+    result = parse_text(memo)
     assert "does not look like an ITA report" in _only_error(result).message
 
 

@@ -17,6 +17,11 @@ def _measure(result, indicator):
     return next(m for m in result.measures if m.indicator == indicator)
 
 
+def _first_row_with(make_measure_row, **cells):
+    """The rows of a measures table whose first row has these cells."""
+    return [make_measure_row(1, **cells)] + [make_measure_row(n) for n in range(2, 11)]
+
+
 def _clean(result):
     assert result.errors == []
     return result
@@ -92,7 +97,7 @@ def test_number_and_name_that_disagree_warn_and_the_name_wins(make_report, make_
     ],
 )
 def test_step_numbering_styles(make_report, make_measure_row, steps):
-    rows = [make_measure_row(1, steps=steps)] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, steps=steps)
     result = _clean(parse_text(make_report(measure_rows=rows)))
     assert [s.text for s in _measure(result, 1).steps] == ["จัดทำแผน", "ประชุม", "รายงานผล"]
     assert [s.number for s in _measure(result, 1).steps] == [1, 2, 3]
@@ -100,7 +105,7 @@ def test_step_numbering_styles(make_report, make_measure_row, steps):
 
 def test_numbers_inside_step_text_do_not_start_steps(make_report, make_measure_row):
     steps = "1. จัดทำแผนปี พ.ศ. ๒๕๖๙ ตามข้อ 3.2 2. รายงานภายใน ๓๐ กันยายน ๒๕๖๙"
-    rows = [make_measure_row(1, steps=steps)] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, steps=steps)
     result = _clean(parse_text(make_report(measure_rows=rows)))
     assert [s.text for s in _measure(result, 1).steps] == [
         "จัดทำแผนปี พ.ศ. ๒๕๖๙ ตามข้อ 3.2",
@@ -109,9 +114,10 @@ def test_numbers_inside_step_text_do_not_start_steps(make_report, make_measure_r
 
 
 def test_a_cell_without_numbers_is_one_step(make_report, make_measure_row):
-    rows = [make_measure_row(1, steps="จัดประชุมชี้แจงบุคลากร")] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, steps="จัดประชุมชี้แจงบุคลากร")
     result = _clean(parse_text(make_report(measure_rows=rows)))
-    assert [(s.text, s.due) for s in _measure(result, 1).steps] == [("จัดประชุมชี้แจงบุคลากร", FY_2569[1])]
+    (step,) = _measure(result, 1).steps
+    assert (step.text, step.due) == ("จัดประชุมชี้แจงบุคลากร", FY_2569[1])
 
 
 def test_continuation_rows_blank_lines_and_dash_row(make_report, make_measure_row):
@@ -147,14 +153,14 @@ def test_continuation_rows_blank_lines_and_dash_row(make_report, make_measure_ro
     ],
 )
 def test_period_forms(make_report, make_measure_row, period, expected):
-    rows = [make_measure_row(1, period=period)] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, period=period)
     measure = _measure(_clean(parse_text(make_report(measure_rows=rows))), 1)
     assert (measure.start, measure.end) == expected
     assert measure.steps[-1].due == expected[1]
 
 
 def test_an_unreadable_period_warns_and_leaves_due_dates_empty(make_report, make_measure_row):
-    rows = [make_measure_row(1, period="ตามความเหมาะสม")] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, period="ตามความเหมาะสม")
     result = _clean(parse_text(make_report(measure_rows=rows)))
     measure = _measure(result, 1)
     assert (measure.start, measure.end) == (None, None)
@@ -177,7 +183,7 @@ def test_an_unreadable_period_warns_and_leaves_due_dates_empty(make_report, make
     ],
 )
 def test_division_cells(make_report, make_measure_row, cell, divisions):
-    rows = [make_measure_row(1, divisions=cell)] + [make_measure_row(n) for n in range(2, 11)]
+    rows = _first_row_with(make_measure_row, divisions=cell)
     result = _clean(parse_text(make_report(measure_rows=rows)))
     assert _measure(result, 1).divisions == divisions
 
@@ -185,7 +191,8 @@ def test_division_cells(make_report, make_measure_row, cell, divisions):
 def test_division_on_a_continuation_line(make_report, make_measure_row):
     rows = [make_measure_row(1, divisions="สำนักปลัด"), "\t\t\t\tกอง คลัง"]
     rows += [make_measure_row(n) for n in range(2, 11)]
-    assert _measure(parse_text(make_report(measure_rows=rows)), 1).divisions == ["สำนักปลัด", "กองคลัง"]
+    measure = _measure(parse_text(make_report(measure_rows=rows)), 1)
+    assert measure.divisions == ["สำนักปลัด", "กองคลัง"]
 
 
 def test_and_before_a_division_the_organization_already_has(make_report, make_measure_row):
@@ -287,6 +294,7 @@ def test_tables_separated_only_by_blank_lines_stay_apart(make_report):
 
 def test_a_repeated_header_row_is_not_a_measure(make_report, make_measure_row):
     header = "ตัวชี้วัด\tโครงการ/กิจกรรม\tขั้นตอน\tระยะเวลา\tผู้รับผิดชอบ"
-    rows = [make_measure_row(n) for n in range(1, 6)] + [header] + [make_measure_row(n) for n in range(6, 11)]
+    rows = [make_measure_row(n) for n in range(1, 11)]
+    rows.insert(5, header)
     result = _clean(parse_text(make_report(measure_rows=rows)))
     assert [m.indicator for m in result.measures] == list(range(1, 11))

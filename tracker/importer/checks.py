@@ -66,8 +66,8 @@ def _check_tools_against_indicators(result: ParseResult) -> list[Finding]:
         if tool == "EIT":
             if tools.get("EIT1") is None or tools.get("EIT2") is None:
                 continue
-            stated, label = eit_score(tools["EIT1"], tools["EIT2"]), "EIT (the mean of its two parts)"
-            source = sources.get("EIT1", "")
+            stated = eit_score(tools["EIT1"], tools["EIT2"])
+            label, source = "EIT (the mean of its two parts)", sources.get("EIT1", "")
         else:
             if tools.get(tool) is None:
                 continue

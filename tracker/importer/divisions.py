@@ -13,12 +13,16 @@ from tracker.thai import remove_spaces_between_thai
 # `ทุกกอง`, `ทุกส่วนราชการ`: every division of the organization. The reader
 # keeps this token in a measure's divisions and `match_divisions` expands it.
 EVERY_DIVISION = "ทุกกอง"
-_EVERY_DIVISION_WORDS = re.compile(r"ทุก\s*(?:ส่วนราชการ|กอง|สำนัก|หน่วยงาน|ฝ่าย|ส่วน)(?:\s*/\s*(?:กอง|สำนัก))?")
+_EVERY_DIVISION_WORDS = re.compile(
+    r"ทุก\s*(?:ส่วนราชการ|กอง|สำนัก|หน่วยงาน|ฝ่าย|ส่วน)(?:\s*/\s*(?:กอง|สำนัก))?"
+)
 
 # Words that begin the name of a division in Thai local government.
 DIVISION_NAME_STARTS = ("สำนัก", "กอง", "หน่วย", "ฝ่าย", "งาน", "ส่วน")
 # A head's title in front of the division (`ผู้อำนวยการกองคลัง`) is not part of its name.
-_HEAD_TITLES = re.compile(r"^(?:ผู้อำนวยการ|ผอ\.|หัวหน้า|หน\.)\s*(?=" + "|".join(DIVISION_NAME_STARTS) + ")")
+_HEAD_TITLES = re.compile(
+    r"^(?:ผู้อำนวยการ|ผอ\.|หัวหน้า|หน\.)\s*(?=" + "|".join(DIVISION_NAME_STARTS) + ")"
+)
 # `สำนักปลัด อบต.เมืองเพีย`: the organization's own name after a division is noise.
 _ORGANIZATION_SUFFIX = re.compile(
     r"\s*(?:(?:อบต|อบจ|ทต|ทม|ทน)\.|องค์การบริหารส่วน|เทศบาล)\S*\s*$"
@@ -49,7 +53,8 @@ def split_divisions(paragraphs: Sequence[str] | str, known_names: Iterable[str] 
 
 
 def _and_before(starts: list[str]) -> re.Pattern:
-    alternatives = "|".join(re.escape(start) for start in sorted(set(starts), key=len, reverse=True) if start)
+    longest_first = sorted({start for start in starts if start}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, longest_first))
     return re.compile(rf"\s*และ\s*(?=(?:{alternatives}))")
 
 

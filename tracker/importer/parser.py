@@ -87,7 +87,9 @@ def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = 
         result.fail("The document is empty.")
         return result
     paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
-    tables = [known for table in blocks if isinstance(table, Table) for known in _recognize(table, result)]
+    tables = [
+        known for block in blocks if isinstance(block, Table) for known in _recognize(block, result)
+    ]
 
     _read_organization(paragraphs, result)
     _read_overall(paragraphs, result)
@@ -104,7 +106,9 @@ def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = 
     result.indicators.sort(key=lambda indicator: indicator.number)
     _read_fiscal_year(paragraphs, result)
 
-    has_scores = result.overall_score is not None or any(i.score is not None for i in result.indicators)
+    has_scores = result.overall_score is not None or any(
+        indicator.score is not None for indicator in result.indicators
+    )
     if not has_scores and not measure_tables and not result.errors:
         result.fail(
             "This does not look like an ITA report: it has neither scores nor a measures table."
@@ -229,7 +233,9 @@ def _cell_text(table: _KnownTable, row: Row, role: str) -> str:
 
 # --- indicators -------------------------------------------------------------------
 
-_INDICATOR_CELL = re.compile(r"^(?:ตัวชี้วัดที่)?\s*(?P<number>\d{1,2})(?!\d)\s*[.)]?(?P<name>.*)$", re.DOTALL)
+_INDICATOR_CELL = re.compile(
+    r"^(?:ตัวชี้วัดที่)?\s*(?P<number>\d{1,2})(?!\d)\s*[.)]?(?P<name>.*)$", re.DOTALL
+)
 _NAME_KEYS = {without_spaces(name): number for number, name in INDICATOR_NAMES.items()}
 _SCORE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?(?![\d.])")
 
@@ -297,7 +303,9 @@ def _read_indicator_scores(table: _KnownTable, result: ParseResult) -> None:
         number = _indicator_number(indicator_text, row.source, result)
         if number is None:
             if score is not None:
-                result.warn(f"No indicator recognized in “{indicator_text}”; row skipped.", row.source)
+                result.warn(
+                    f"No indicator recognized in “{indicator_text}”; row skipped.", row.source
+                )
             continue
         indicator = _indicator_entry(result, number)
         if score is None:
@@ -313,7 +321,9 @@ def _read_analysis(table: _KnownTable, result: ParseResult) -> None:
         analysis = _cell_text(table, row, "analysis")
         if number is None:
             if analysis:
-                result.warn(f"No indicator recognized in “{indicator_text}”; analysis skipped.", row.source)
+                result.warn(
+                    f"No indicator recognized in “{indicator_text}”; analysis skipped.", row.source
+                )
             continue
         indicator = _indicator_entry(result, number)
         indicator.analysis = analysis
@@ -322,13 +332,17 @@ def _read_analysis(table: _KnownTable, result: ParseResult) -> None:
 
 # --- tools and the overall score -----------------------------------------------------
 
-_EIT_PART = re.compile(r"(?:ส่วนที่|ตอนที่|part)\s*\(?([12])(?!\d)|EIT\s*[-_(]?\s*([12])(?!\d)", re.IGNORECASE)
+_EIT_PART = re.compile(
+    r"(?:ส่วนที่|ตอนที่|part)\s*\(?([12])(?!\d)|EIT\s*[-_(]?\s*([12])(?!\d)", re.IGNORECASE
+)
 _OVERALL_ROW = ("ภาพรวม", "คะแนนรวม", "ผลรวม", "ITA")
 _LEVEL = re.compile(
     r"ระดับ\s*[\"“”'‘’]?\s*(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + ")"
 )
 _OVERALL_PROSE = (
-    re.compile(r"คะแนน\s*(?:โดย|ใน)?\s*(?:รวม|ภาพรวม)\s*(?:เท่ากับ|ได้|คือ|=|:)?\s*(\d{1,3}(?:\.\d+)?)"),
+    re.compile(
+        r"คะแนน\s*(?:โดย|ใน)?\s*(?:รวม|ภาพรวม)\s*(?:เท่ากับ|ได้|คือ|=|:)?\s*(\d{1,3}(?:\.\d+)?)"
+    ),
     re.compile(r"(\d{1,3}\.\d{1,2})\s*คะแนน\s*(?:อยู่)?\s*ใน\s*ระดับ"),
 )
 
@@ -402,7 +416,7 @@ def _read_overall(paragraphs: list[Paragraph], result: ParseResult) -> None:
 def _read_measures(table: _KnownTable, result: ParseResult, known_divisions: list[str]) -> None:
     for row in table.rows:
         title = " ".join(row.cell(table.columns["title"]))
-        step_texts = _split_steps(table, row)
+        step_texts = split_steps(row.cell(table.columns["steps"]), table.authored_paragraphs)
         indicator_text = row.text(table.columns["indicator"])
         if not title and not step_texts:
             continue  # a group or spacer row
@@ -426,10 +440,6 @@ def _read_measures(table: _KnownTable, result: ParseResult, known_divisions: lis
             )
         measure.reschedule()
         result.measures.append(measure)
-
-
-def _split_steps(table: _KnownTable, row: Row) -> list[str]:
-    return split_steps(row.cell(table.columns["steps"]), table.authored_paragraphs)
 
 
 # --- organization and year ------------------------------------------------------------
@@ -477,7 +487,9 @@ def _read_organization(paragraphs: list[Paragraph], result: ParseResult) -> None
     for variant in counts:
         if variant == chosen:
             continue
-        sources = list(dict.fromkeys(source for name, source in mentions if canonical[name] == variant))
+        sources = list(
+            dict.fromkeys(source for name, source in mentions if canonical[name] == variant)
+        )
         result.warn(
             f"The organization is also written “{variant}” ({', '.join(sources)}); "
             f"“{chosen}”, the most frequent spelling, is used.",
@@ -517,9 +529,11 @@ def _read_fiscal_year(paragraphs: list[Paragraph], result: ParseResult) -> None:
         return
     starts = [m.start for m in result.measures if m.start]
     if starts:
-        result.fiscal_year = Counter(fiscal_year(start) for start in starts).most_common(1)[0][0] - 1
+        measures_year = Counter(fiscal_year(start) for start in starts).most_common(1)[0][0]
+        result.fiscal_year = measures_year - 1
         result.warn(
-            f"The assessment year is not named; {result.fiscal_year} is assumed from the measures' periods."
+            f"The assessment year is not named; {result.fiscal_year} is assumed "
+            "from the measures' periods."
         )
     else:
         result.warn("The assessment year was not found.")

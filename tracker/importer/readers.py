@@ -10,7 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table as DocxTable
 from lxml import etree
 
-from tracker.importer.blocks import Block, Paragraph, Row, Table, add_row
+from tracker.importer.blocks import Block, Paragraph, Table, add_row
 from tracker.importer.normalize import ImportReadError, clean_fragment, clean_text
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -65,10 +65,11 @@ class Measure:
         Call it after the period or the list of steps changed; without a
         period the due dates are left empty.
         """
-        dues = propose_due_dates(self.start, self.end, len(self.steps)) if self.start and self.end else []
-        for number, step in enumerate(self.steps, start=1):
-            step.number = number
-            step.due = dues[number - 1] if dues else None
+        dues: list[date | None] = [None] * len(self.steps)
+        if self.start and self.end:
+            dues = propose_due_dates(self.start, self.end, len(self.steps))
+        for number, (step, due) in enumerate(zip(self.steps, dues), start=1):
+            step.number, step.due = number, due
 
 
 @dataclass
@@ -176,7 +177,10 @@ class ParseResult:
                     start=_date(m.get("start")),
                     end=_date(m.get("end")),
                     divisions=list(m.get("divisions", [])),
-                    steps=[Step(s["number"], s["text"], _date(s.get("due"))) for s in m.get("steps", [])],
+                    steps=[
+                        Step(s["number"], s["text"], _date(s.get("due")))
+                        for s in m.get("steps", [])
+                    ],
                 )
                 for m in data.get("measures", [])
             ],
