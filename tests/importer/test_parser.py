@@ -262,9 +262,14 @@ def test_organization_abbreviations_count_as_the_full_name(make_report):
     assert result.warnings == []
 
 
-def test_municipality(make_report):
-    result = parse_text(make_report(organization="เทศบาลตำบลบ้านใหม่"))
-    assert result.organization == "เทศบาลตำบลบ้านใหม่"
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [("เทศบาลตำบลบ้านใหม่", "ทต.บ้านใหม่"), ("เทศบาลเมืองบ้านใหม่", "ทม. บ้านใหม่")],
+)
+def test_municipalities_and_their_abbreviations(make_report, full, short):
+    result = parse_text(make_report(organization=full, extra=f"{short} ขอรับรองข้อมูล"))
+    assert result.organization == full
+    assert result.warnings == []
 
 
 def test_name_running_into_the_next_word_is_cut(make_report):
