@@ -196,3 +196,102 @@ def fiscal_quarter_bounds(fy: int, quarter: int) -> tuple[date, date]:
 
 def format_fiscal_year(fy: int, thai_digits: bool = False) -> str:
     return _digits(f"ปีงบประมาณ พ.ศ. {fy}", thai_digits)
+
+
+# --- periods -----------------------------------------------------------------
+# How reports write the period of a measure: two dates (`1 ต.ค. 2568 - 30 ก.ย.
+# 2569`, `01/10/2568 ถึง 30/09/2569`), two months (`ต.ค. 68 – ก.ย. 69`, from the
+# first day of the one to the last day of the other) or a fiscal year
+# (`ตลอดปีงบประมาณ พ.ศ. 2569`). In running text an abbreviated month must keep
+# its dots, or "กพ" inside an ordinary word would read as February.
+_TEXT_MONTH = "|".join(
+    sorted(
+        {re.escape(m) for m in MONTHS_LONG}
+        | {r"\.\s*".join(map(re.escape, m.rstrip(".").split("."))) + r"\.?" for m in MONTHS_SHORT},
+        key=len,
+        reverse=True,
+    )
+)
+_PERIOD_POINT = re.compile(
+    r"(?<!\d)(?P<numeric>\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*(?:\d{4}|\d{2}))(?!\d)"
+    rf"|(?:(?<!\d)(?P<day>\d{{1,2}})\s*)?(?P<month>{_TEXT_MONTH})"
+    r"\s*(?:พ\.?\s*ศ\.?\s*)?(?P<year>\d{4}|\d{2})?(?!\d)"
+)
+_FISCAL_YEARS = re.compile(
+    r"ปีงบ(?:ประมาณ|ฯ)?\s*(?:พ\.?\s*ศ\.?\s*)?(?P<first>\d{4}|\d{2})(?!\d)"
+    r"(?:\s*(?:-|–|—|ถึง)\s*(?:พ\.?\s*ศ\.?\s*)?(?P<last>\d{4}|\d{2})(?!\d))?"
+)
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """Read the period of a measure as `(first day, last day)`.
+
+    Accepts two dates or two months joined by any separator (`ถึง`, `-`, `–`,
+    `—`, `to`), a single month, or `ปีงบประมาณ 2569` (1 Oct 2568 to 30 Sep
+    2569), with Thai or Arabic digits and Buddhist Era years in four or two
+    digits. When the first date has no year (`1 ต.ค. - 30 ก.ย. 2569`) it is the
+    latest one not after the second. Raises `ThaiDateError` otherwise.
+    """
+    cleaned = re.sub(r"\s+", " ", to_arabic_digits(text or "")).strip()
+    points = [_period_point(match) for match in _PERIOD_POINT.finditer(cleaned)]
+    points = [point for point in points if point is not None]
+    if len(points) >= 2:
+        (first_day, _, has_year), (_, end, _) = points[0], points[-1]
+        start = first_day if has_year else _latest_not_after(first_day, end)
+    elif len(points) == 1 and points[0][0] != points[0][1]:
+        start, end, _ = points[0]  # a single month
+    elif match := _FISCAL_YEARS.search(cleaned):
+        start = fiscal_year_bounds(be_year(year_from_text(match["first"])))[0]
+        end = fiscal_year_bounds(be_year(year_from_text(match["last"] or match["first"])))[1]
+    else:
+        raise ThaiDateError(f"not a period: {text!r}")
+    if end < start:
+        raise ThaiDateError(f"the period ends before it starts: {text!r}")
+    return start, end
+
+
+def _period_point(match: re.Match) -> tuple[date, date, bool] | None:
+    """First and last day a date or month stands for, and whether it had a year."""
+    try:
+        if match["numeric"]:
+            day = parse_date(match["numeric"])
+            return day, day, True
+        month = month_number(match["month"])
+        if match["year"] is None:
+            if match["day"] is None:
+                return None  # a bare month name is a word, not a date
+            # The year is settled against the end of the period; 2000 is a leap year.
+            day = date(2000, month, int(match["day"]))
+            return day, day, False
+        year = year_from_text(match["year"])
+        if match["day"] is None:
+            return date(year, month, 1), month_end(year, month), True
+        day = date(year, month, int(match["day"]))
+        return day, day, True
+    except (ThaiDateError, ValueError, TypeError):
+        return None
+
+
+def _latest_not_after(month_day: date, end: date) -> date:
+    """The last date on `month_day`'s month and day that is not after `end`."""
+    candidate = _same_day_in(month_day, end.year)
+    return candidate if candidate <= end else _same_day_in(month_day, end.year - 1)
+
+
+def _same_day_in(month_day: date, year: int) -> date:
+    # 29 February becomes the 28th in a common year.
+    return date(year, month_day.month, min(month_day.day, month_end(year, month_day.month).day))
+
+
+# --- Thai text ---------------------------------------------------------------
+
+_SPACE_BETWEEN_THAI = re.compile(r"(?<=[\u0e01-\u0e4f])\s+(?=[\u0e01-\u0e4f])")
+
+
+def remove_spaces_between_thai(text: str) -> str:
+    """Join Thai words that a line break or a justified layout split with spaces.
+
+    Thai writes no spaces inside a name, so `กอง คลัง` is `กองคลัง`; spaces
+    next to Latin letters or digits (`งาน IT`, `ข้อ 3`) stay.
+    """
+    return _SPACE_BETWEEN_THAI.sub("", text)
