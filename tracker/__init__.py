@@ -52,8 +52,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     configure_logging(app)
     init_extensions(app)
-    register_blueprints(app)
-    register_commands(app)
+    register_domains(app)
     add_security_headers(app)
 
     from .errors import register_error_pages
@@ -117,25 +116,25 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .main.views import bp as main_bp
-    from .measures.views import bp as measures_bp
+# Each domain registers its blueprints, commands and menu entries.
+DOMAINS = (
+    "main",
+    "auth",
+    "orgs",
+    "measures",
+    "admin",
+    "demo",
+)
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(measures_bp)
-    app.register_blueprint(admin_bp)
 
+def register_domains(app: Flask) -> None:
+    from importlib import import_module
 
-def register_commands(app: Flask) -> None:
-    from .auth.cli import users_cli
-    from .demo.cli import demo_cli
-    from .orgs.cli import divisions_cli, orgs_cli
+    from . import navigation
 
-    for group in (orgs_cli, divisions_cli, users_cli, demo_cli):
-        app.cli.add_command(group)
+    navigation.init_app(app)
+    for name in DOMAINS:
+        import_module(f"{__name__}.{name}").init_app(app)
 
 
 def add_security_headers(app: Flask) -> None:

@@ -48,3 +48,21 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def org_today(org, now: datetime | None = None) -> date:
+    """Today for an organization, in its time zone.
+
+    `FIXED_TODAY` in the config (tests and demos only) pins the date, so that
+    pages and jobs can be tested against a known calendar.
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        fixed = current_app.config.get("FIXED_TODAY")
+        if fixed:
+            return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
+        default_tz = current_app.config.get("TIMEZONE", "Asia/Bangkok")
+    else:
+        default_tz = "Asia/Bangkok"
+    return today_in(getattr(org, "timezone", None) or default_tz, now)

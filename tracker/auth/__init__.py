@@ -1,1 +1,10 @@
 """Users, roles, sign-in and permissions."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .cli import users_cli
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)

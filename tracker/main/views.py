@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..measures.models import Measure
 from ..thai import fiscal_year
-from ..timeutil import today_in
+from ..timeutil import org_today
 
 bp = Blueprint("main", __name__)
 
 
 def organization_today():
-    return today_in(current_user.organization.timezone or current_app.config["TIMEZONE"])
+    """Today in the signed-in user's organization."""
+    return org_today(current_user.organization)
 
 
 @bp.route("/")
