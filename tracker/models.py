@@ -1,6 +1,6 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
-from .auth.models import Membership, Role, User
+from .auth.models import LoginAttempt, Membership, Role, User
 from .measures.models import (
     Assessment,
     Evidence,
@@ -20,6 +20,7 @@ __all__ = [
     "Division",
     "Evidence",
     "IndicatorScore",
+    "LoginAttempt",
     "Measure",
     "Membership",
     "Organization",

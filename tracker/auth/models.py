@@ -113,3 +113,19 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     division: Mapped[Division] = relationship(back_populates="memberships")
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept for a day to slow down password guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_created", "email", "created_at"),
+        sa.Index("ix_login_attempts_ip_created", "ip", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))  # as typed, lower-cased; may be unknown
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

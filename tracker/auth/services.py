@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
-from ..errors import ValidationFailed
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
-from .models import Membership, Role, User
+from .models import LoginAttempt, Membership, Role, User
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the e-mail is unknown, so that a wrong e-mail and a
@@ -110,20 +110,67 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
+# Password guessing is slowed down per account and per address; the limits
+# apply to unknown e-mails too, so they reveal nothing about who has an account.
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_IP = 30
+ATTEMPTS_KEPT = timedelta(days=1)
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins; try again after the window."""
+
+    status_code = 429
+
+
+def _recent_failures(column, value: str, since: datetime) -> int:
+    last_success = (
+        sa.select(sa.func.max(LoginAttempt.created_at))
+        .where(column == value, LoginAttempt.succeeded.is_(True))
+        .scalar_subquery()
+    )
+    query = sa.select(sa.func.count()).where(
+        column == value,
+        LoginAttempt.succeeded.is_(False),
+        LoginAttempt.created_at >= since,
+        sa.or_(last_success.is_(None), LoginAttempt.created_at > last_success),
+    )
+    return db.session.scalar(query) or 0
+
+
+def authenticate(
+    email: str, password: str, *, ip: str = "", now: datetime | None = None
+) -> User | None:
     """The active user with this e-mail and password, or None.
 
     A wrong password, an unknown e-mail and a deactivated account give the
     same answer, so the sign-in page reveals nothing about who has an account.
+    Raises `TooManyAttempts` after repeated failures (the caller commits
+    either way, so that the attempt is counted).
     """
-    key = (email or "").strip().lower()
+    now = now or utcnow()
+    key = (email or "").strip().lower()[:254]
+    ip = (ip or "")[:45]
+    since = now - THROTTLE_WINDOW
+    if _recent_failures(LoginAttempt.email, key, since) >= MAX_FAILURES_PER_EMAIL or (
+        ip and _recent_failures(LoginAttempt.ip, ip, since) >= MAX_FAILURES_PER_IP
+    ):
+        raise TooManyAttempts(
+            _l("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
+               minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+        )
     user = db.session.scalars(sa.select(User).where(User.email == key)).first() if key else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
+        ok = False
+    else:
+        ok = user.check_password(password or "") and user.active
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPTS_KEPT))
+    db.session.add(LoginAttempt(email=key, ip=ip, succeeded=ok, created_at=now))
+    if not ok:
         return None
-    if not user.check_password(password or "") or not user.active:
-        return None
-    user.last_login_at = now or utcnow()
+    user.last_login_at = now
     return user
 
 

@@ -31,12 +31,18 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(
+                form.email.data, form.password.data, ip=request.remote_addr or ""
+            )
+        except services.TooManyAttempts as error:
+            form.password.errors.append(str(error.message))
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()  # the attempt is recorded, successful or not
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
         else:
-            db.session.commit()
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
