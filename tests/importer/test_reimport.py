@@ -194,3 +194,22 @@ def test_another_year_is_not_a_replacement(imported, make_report, make_measure_r
     db.session.commit()
     assert sorted(db.session.scalars(sa.select(Assessment.fiscal_year))) == [2568, 2569]
     assert count(Measure) == 20
+
+
+def test_planning_runs_a_fixed_number_of_queries(imported, report, make_report, make_measure_row,
+                                                 count_queries):
+    """However many measures and steps a year has, planning its replacement reads
+    the divisions, the assessment, the measures with their steps and divisions,
+    and the progress of the steps that would go."""
+    assert imported.org.id  # loaded before counting
+    small = report(steps={1: "1. จัดทำแผน"}, without=(2, 3))
+    with count_queries() as few:
+        plan = plan_import(imported.org, small)
+    assert (len(plan.removed_steps), plan.step_count) == (5, 15)
+    rows = [make_measure_row(n, steps=" ".join(f"{k}. ขั้นตอนที่ {k}" for k in range(1, 9)))
+            for n in INDICATOR_NAMES if n != 10]
+    large = parse_text(make_report(measure_rows=rows))
+    with count_queries() as many:
+        plan = plan_import(imported.org, large)
+    assert (len(plan.removed_steps), plan.step_count) == (2, 72)
+    assert many.count == few.count <= 7

@@ -368,3 +368,15 @@ def test_another_organizations_assessment_page_is_not_found(client, admin_in, ma
     other = make_importing_org()
     assessment = make_assessment(other.org)
     assert client.get(f"/import/done/{assessment.id}").status_code == 404
+
+
+def test_the_preview_form_is_protected_against_forged_requests(client, admin_in, seed_bytes, app, monkeypatch):
+    token = token_of(upload(client, seed_bytes))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    fields = {**form_fields(client.get(f"/import/{token}").get_data(as_text=True), PREVIEW), "confirm": "y"}
+    assert fields["csrf_token"]
+    forged = {name: value for name, value in fields.items() if name != "csrf_token"}
+    assert client.post(f"/import/{token}", data=forged).status_code == 400
+    assert nothing_saved()
+    assert client.post(f"/import/{token}", data=fields).status_code == 302
+    assert count(Measure) == 10

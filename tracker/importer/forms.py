@@ -104,7 +104,8 @@ def preview_form(plan: ImportPlan, divisions: list[Division], **kwargs) -> Previ
             name = due_field(m, s)
             due_fields[(m, s)] = name
             setattr(Form, name, StringField(
-                _l("Due date of step %(number)s", number=step.number),
+                _l("Due date of step %(number)s of indicator %(indicator)s",
+                   number=step.number, indicator=measure.indicator or "–"),
                 default=format_date_numeric(step.due),
                 validators=[_thai_date],
                 render_kw={"inputmode": "numeric", "placeholder": "30/09/2569", "autocomplete": "off"},
