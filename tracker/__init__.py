@@ -122,6 +122,7 @@ DOMAINS = (
     "auth",
     "orgs",
     "measures",
+    "importer",
     "admin",
     "demo",
 )

@@ -1,6 +1,8 @@
-"""Small reports written for the importer's tests, and the seed report."""
+"""Small reports written for the importer's tests, the seed report, and an organization to import into."""
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,44 @@ def make_report():
         return "\n".join(lines) + "\n"
 
     return make
+
+
+# --- saving: an organization with divisions and an administrator -------------
+
+# The divisions of the seed's organization as the demo defines them; the
+# report names the first, second and fourth.
+SEED_DIVISIONS = (
+    ("สำนักปลัด", "สป."),
+    ("กองคลัง", "กค."),
+    ("กองช่าง", "กช."),
+    ("หน่วยงานตรวจสอบภายใน", "ตสน."),
+)
+
+
+@dataclass
+class ImportingOrg:
+    org: object
+    admin: object
+    divisions: dict  # name → Division
+
+
+@pytest.fixture
+def make_importing_org(make_org, make_division, make_user):
+    """`make_importing_org(divisions=..., name=...)`: an organization with
+    divisions (by default the seed's) and an administrator."""
+    from tracker.auth.models import Role
+
+    def make(divisions=SEED_DIVISIONS, name: str | None = None) -> ImportingOrg:
+        org = make_org(name=name)
+        made = [make_division(org, division, short) for division, short in divisions]
+        return ImportingOrg(org, make_user(org, Role.ADMIN), {d.name: d for d in made})
+
+    return make
+
+
+@pytest.fixture
+def imports_dir(app):
+    """Where the web keeps pending imports; emptied after the test."""
+    path = Path(app.instance_path) / "imports"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

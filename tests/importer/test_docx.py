@@ -6,41 +6,9 @@ import re
 
 import docx
 
+from tests.importer.documents import word_from_text_export
 from tracker.importer import parse_docx, parse_text
 from tracker.importer.rules import INDICATOR_NAMES
-
-
-def _word_from_text_export(text: str) -> io.BytesIO:
-    """Lay the seed out in Word the way its text export came from: headings,
-    paragraphs and tables, a table row for each tab-separated line (the rows
-    broken by page breaks stay broken), without HTML and the dash row."""
-    document = docx.Document()
-    rows: list[list[str]] = []
-
-    def flush_table():
-        if rows:
-            table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
-            for cells, row in zip(rows, table.rows):
-                for text_of_cell, cell in zip(cells, row.cells):
-                    cell.text = text_of_cell
-            rows.clear()
-
-    for line in text.split("\n"):
-        line = re.sub(r"</?[a-z]+>", "", line)
-        if "\t" in line:
-            if not re.fullmatch(r"[-\t]+", line):
-                rows.append(line.split("\t"))
-        elif line.strip():
-            flush_table()
-            if heading := re.match(r"(#+)\s+(.*)", line):
-                document.add_heading(heading[2], level=len(heading[1]))
-            else:
-                document.add_paragraph(line)
-    flush_table()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    buffer.seek(0)
-    return buffer
 
 
 def _without_sources(data: dict) -> dict:
@@ -55,7 +23,7 @@ def _without_sources(data: dict) -> dict:
 
 def test_word_and_text_give_the_same_result(seed_text):
     from_text = parse_text(seed_text).to_json()
-    from_word = parse_docx(_word_from_text_export(seed_text)).to_json()
+    from_word = parse_docx(word_from_text_export(seed_text)).to_json()
     assert from_word["measures"] == from_text["measures"]
     assert from_word["indicators"] == from_text["indicators"]
     assert _without_sources(from_word) == _without_sources(from_text)
@@ -65,7 +33,7 @@ def test_word_and_text_give_the_same_result(seed_text):
 
 def test_word_cell_of_unnumbered_paragraphs_gives_one_step_each(make_report, make_measure_row):
     text = make_report(measure_rows=[make_measure_row(n) for n in INDICATOR_NAMES if n != 3])
-    document = docx.Document(_word_from_text_export(text))
+    document = docx.Document(word_from_text_export(text))
     table = document.tables[-1]
     assert table.rows[0].cells[0].text == "ตัวชี้วัด"
     row = table.add_row()

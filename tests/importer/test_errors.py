@@ -20,26 +20,29 @@ def _only_error(result):
 
 @pytest.mark.parametrize("text", ["", "\n\n   \n", "\ufeff\r\n"])
 def test_empty_document(text):
-    assert _only_error(parse_text(text)).message == "The document is empty."
+    error = _only_error(parse_text(text))
+    assert (error.code, error.message) == ("document_empty", "The document is empty.")
 
 
 def test_empty_upload():
     error = _only_error(parse_upload("report.txt", b"", LIMIT))
+    assert error.code == "file_empty"
     assert str(error) == "report.txt: The file is empty."
 
 
 @pytest.mark.parametrize(
-    ("data", "what"),
+    ("data", "what", "code"),
     [
-        (b"%PDF-1.5\n%\xd0\xd4\xc5\xd8\n1 0 obj\n<< /Type /Catalog >>", "a PDF file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "a PNG image"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "a JPEG image"),
+        (b"%PDF-1.5\n%\xd0\xd4\xc5\xd8\n1 0 obj\n<< /Type /Catalog >>", "a PDF file", "pdf_file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "a PNG image", "image_file"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "a JPEG image", "image_file"),
     ],
 )
-def test_pdf_or_image_uploaded_by_mistake(data, what):
+def test_pdf_or_image_uploaded_by_mistake(data, what, code):
     result = parse_upload("รายงาน ITA.docx", data, LIMIT)
     error = _only_error(result)
     assert error.source == "รายงาน ITA.docx"
+    assert error.code == code
     assert what in error.message
     assert result.measures == [] and result.indicators == []
 
@@ -47,19 +50,24 @@ def test_pdf_or_image_uploaded_by_mistake(data, what):
 def test_random_text_over_the_size_limit_is_refused_before_reading():
     data = os.urandom(10 * 1024 * 1024).hex().encode()  # 20 MB of text
     result = parse_upload("big.txt", data, LIMIT)
-    assert str(_only_error(result)) == "big.txt: The file is 20.0 MB; the limit is 10.0 MB."
+    error = _only_error(result)
+    assert (error.code, error.params) == ("file_too_large", {"size": "20.0", "limit": "10.0"})
+    assert str(error) == "big.txt: The file is 20.0 MB; the limit is 10.0 MB."
 
 
 def test_a_report_without_a_measures_table(make_report):
     result = parse_text(make_report(measures_header=None, measure_rows=[]))
-    message = _only_error(result).message
-    assert message.startswith("No measures table found (a table with the columns")
+    error = _only_error(result)
+    assert error.code == "no_measures_table"
+    assert error.message.startswith("No measures table found (a table with the columns")
 
 
 def test_a_document_that_is_not_a_report():
     memo = "# บันทึกข้อความ\n\nเรื่อง ขออนุมัติจัดซื้อวัสดุ\nลำดับ\tรายการ\tจำนวน\n1\tกระดาษ\t5\n"
     result = parse_text(memo)
-    assert "does not look like an ITA report" in _only_error(result).message
+    error = _only_error(result)
+    assert error.code == "not_a_report"
+    assert "does not look like an ITA report" in error.message
 
 
 @pytest.mark.parametrize(
@@ -73,15 +81,16 @@ def test_a_document_that_is_not_a_report():
 def test_a_measures_table_whose_columns_cannot_be_recognized(make_report, header, missing):
     text = make_report(measures_header=header)
     error = _only_error(parse_text(text))
+    assert error.code == "unrecognized_columns"
+    assert error.params["missing"] == missing.split(", ")
     assert f"cannot be recognized: no column for {missing} (found: " in error.message
     header_line = text.split("\n").index(header) + 1
     assert error.source == f"line {header_line}"
 
 
 def test_an_empty_measures_table(make_report):
-    assert _only_error(parse_text(make_report(measure_rows=[]))).message == (
-        "The measures table has no measures."
-    )
+    error = _only_error(parse_text(make_report(measure_rows=[])))
+    assert (error.code, error.message) == ("empty_measures_table", "The measures table has no measures.")
 
 
 def _docx_bytes(text_rows):
@@ -117,6 +126,7 @@ def test_a_broken_word_file_is_an_error_not_an_exception():
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("word/document.xml", "<not-xml")
     error = _only_error(parse_upload("broken.docx", buffer.getvalue(), LIMIT))
+    assert error.code == "unreadable_docx"
     assert "not a readable Word document" in error.message
 
 
@@ -128,4 +138,5 @@ def test_a_word_file_that_unpacks_to_far_more_than_the_limit():
     data = buffer.getvalue()
     assert len(data) < 100 * 1024
     error = _only_error(parse_upload("bomb.docx", data, 100 * 1024))
+    assert error.code == "docx_unpacks_too_large"
     assert "unpacks to far more" in error.message

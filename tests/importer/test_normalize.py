@@ -89,21 +89,22 @@ def _zip(names):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "message", "code"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
-        (b"GIF89a\x01\x00", "GIF"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"),
-        (_zip(["data.csv"]), "ZIP"),
-        (_zip(["word/document.xml"]), "Word"),
-        (b"text\x00with a NUL", "binary"),
-        (b"\x81\x82\x83\xfc\xfd\xfe\xff", "encoding"),
-        (b"abc" + bytes(range(1, 9)) * 10, "binary"),
-        (b"\xef\xbb\xbf\xff\xfe", "UTF-8"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF", "pdf_file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG", "image_file"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG", "image_file"),
+        (b"GIF89a\x01\x00", "GIF", "image_file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc", "old_office_file"),
+        (_zip(["data.csv"]), "ZIP", "zip_file"),
+        (_zip(["word/document.xml"]), "Word", "docx_given_as_text"),
+        (b"text\x00with a NUL", "binary", "binary_file"),
+        (b"\x81\x82\x83\xfc\xfd\xfe\xff", "encoding", "unknown_encoding"),
+        (b"abc" + bytes(range(1, 9)) * 10, "binary", "binary_file"),
+        (b"\xef\xbb\xbf\xff\xfe", "UTF-8", "bad_unicode"),
     ],
 )
-def test_decode_upload_refuses_what_is_not_text(data, message):
-    with pytest.raises(ImportReadError, match=message):
+def test_decode_upload_refuses_what_is_not_text(data, message, code):
+    with pytest.raises(ImportReadError, match=message) as raised:
         decode_upload(data)
+    assert raised.value.code == code

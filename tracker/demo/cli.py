@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cli_support import domain_command
+from .report import import_demo_report
 from .services import DEMO_ACCOUNTS, demo_password, ensure_demo_organization
 
 demo_cli = click.Group("demo", help="Demo data for trying the application.")
@@ -22,6 +23,9 @@ def setup_command(base_url: str) -> None:
     org, created = ensure_demo_organization(password)
     click.echo("")
     click.echo(("Created" if created else "Using") + f" demo organization: {org.name}")
+    report = import_demo_report(org)
+    if report is not None:
+        click.echo(f"Imported its ITA report: {len(report.measures)} measures, {report.step_count} steps")
     click.echo(f"Open {base_url}/ and sign in with one of these accounts")
     click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
     for account in DEMO_ACCOUNTS:

@@ -12,7 +12,7 @@ from tracker.importer.rules import (
     scores_differ,
     tool_from_indicators,
 )
-from tracker.thai import fiscal_year_bounds, format_date_long
+from tracker.thai import fiscal_year_bounds
 
 
 def check_consistency(result: ParseResult) -> list[Finding]:
@@ -42,8 +42,8 @@ def _check_overall_and_level(result: ParseResult) -> list[Finding]:
     expected = overall_from_tools(tools["IIT"], tools["EIT1"], tools["EIT2"], tools["OIT"])
     if scores_differ(result.overall_score, expected):
         findings.append(Finding(
-            f"The overall score {result.overall_score:.2f} is not "
-            f"0.3 × IIT + 0.3 × EIT + 0.4 × OIT = {expected:.2f}.",
+            "overall_mismatch",
+            {"overall": float(result.overall_score), "expected": float(expected)},
             sources.get("overall", ""),
         ))
     if result.level:
@@ -51,7 +51,7 @@ def _check_overall_and_level(result: ParseResult) -> list[Finding]:
         computed = level_for_scores(result.overall_score, tools["IIT"], eit, tools["OIT"])
         if computed != result.level:
             findings.append(Finding(
-                f"The document says “{result.level}” but its scores give “{computed}”.",
+                "level_mismatch", {"stated": result.level, "computed": computed},
                 sources.get("level", ""),
             ))
     return findings
@@ -67,18 +67,17 @@ def _check_tools_against_indicators(result: ParseResult) -> list[Finding]:
             if tools.get("EIT1") is None or tools.get("EIT2") is None:
                 continue
             stated = eit_score(tools["EIT1"], tools["EIT2"])
-            label, source = "EIT (the mean of its two parts)", sources.get("EIT1", "")
+            code, source = "eit_mismatch", sources.get("EIT1", "")
         else:
             if tools.get(tool) is None:
                 continue
-            stated, label, source = tools[tool], tool, sources.get(tool, "")
+            stated, code, source = tools[tool], "tool_mismatch", sources.get(tool, "")
         mean = tool_from_indicators(scores)
         if scores_differ(stated, mean):
-            findings.append(Finding(
-                f"{label} is {stated:.2f} but the mean of indicators "
-                f"{numbers[0]}-{numbers[-1]} is {mean:.2f}.",
-                source,
-            ))
+            findings.append(Finding(code, {
+                "tool": tool, "stated": float(stated), "mean": float(mean),
+                "first_number": numbers[0], "last_number": numbers[-1],
+            }, source))
     return findings
 
 
@@ -89,24 +88,20 @@ def _check_measures(result: ParseResult) -> list[Finding]:
     covered = {measure.indicator for measure in result.measures}
     missing = [n for n in INDICATOR_NAMES if n not in covered]
     if missing:
-        names = ", ".join(f"{n} ({INDICATOR_NAMES[n]})" for n in missing)
-        findings.append(Finding(f"No measure for indicator(s) {names}."))
+        names = [f"{n} ({INDICATOR_NAMES[n]})" for n in missing]
+        findings.append(Finding("indicators_without_measure", {"indicators": names}))
     for measure in result.measures:
         if measure.steps and not measure.divisions:
             findings.append(Finding(
-                f"The measure for indicator {measure.indicator} names no responsible division, "
-                "so its steps have none.",
-                measure.source,
+                "measure_without_division", {"indicator": measure.indicator}, measure.source
             ))
     if result.measures_fiscal_year is None:
         return findings
     first, last = fiscal_year_bounds(result.measures_fiscal_year)
     for measure in result.measures:
         if measure.start and measure.end and (measure.start < first or measure.end > last):
-            findings.append(Finding(
-                f"The period {format_date_long(measure.start)} – {format_date_long(measure.end)} "
-                f"is outside fiscal year {result.measures_fiscal_year} "
-                f"({format_date_long(first)} – {format_date_long(last)}).",
-                measure.source,
-            ))
+            findings.append(Finding("period_outside_fiscal_year", {
+                "start": measure.start, "end": measure.end,
+                "fiscal_year": result.measures_fiscal_year, "first": first, "last": last,
+            }, measure.source))
     return findings

@@ -7,13 +7,23 @@ import re
 import unicodedata
 import zipfile
 
+from tracker.importer.findings import Finding
 
 class ImportReadError(ValueError):
     """An upload that cannot be read as a report at all (binary, too big, broken).
 
-    The message is plain English for logs and the CLI; the web layer shows its
-    own translated text.
+    `code` and `params` name the problem as a `Finding` does (see
+    `tracker.importer.findings.MESSAGES`); the exception's text is the
+    English message, for logs and the CLI.
     """
+
+    def __init__(self, code: str, **params) -> None:
+        self.finding = Finding(code, params)
+        super().__init__(self.finding.message)
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
 
 
 # Characters that carry no text but break matching: zero-width space, joiners,
@@ -86,11 +96,11 @@ _BYTE_ORDER_MARKS = (
     (b"\xfe\xff", "utf-16", "UTF-16"),
 )
 _BINARY_SIGNATURES = (
-    (b"%PDF", "a PDF file; upload the report as a Word document (.docx) or as text"),
-    (b"\x89PNG", "a PNG image, not a report"),
-    (b"\xff\xd8\xff", "a JPEG image, not a report"),
-    (b"GIF8", "a GIF image, not a report"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file (.doc/.xls); save it as .docx first"),
+    (b"%PDF", "pdf_file", {}),
+    (b"\x89PNG", "image_file", {"kind": "PNG"}),
+    (b"\xff\xd8\xff", "image_file", {"kind": "JPEG"}),
+    (b"GIF8", "image_file", {"kind": "GIF"}),
+    (b"\xd0\xcf\x11\xe0", "old_office_file", {}),
 )
 _ZIP_SIGNATURE = b"PK\x03\x04"
 # Text may hold a stray form feed or vertical tab; more than this share of other
@@ -119,33 +129,31 @@ def decode_upload(data: bytes) -> str:
     PDFs, images, ZIP packages (a .docx goes to the Word reader instead),
     bytes with NULs and bytes that no Thai encoding can decode.
     """
-    for signature, what in _BINARY_SIGNATURES:
+    for signature, code, params in _BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise ImportReadError(f"The file is {what}.")
+            raise ImportReadError(code, **params)
     if data.startswith(_ZIP_SIGNATURE):
         if is_docx(data):
-            raise ImportReadError("The file is a Word document; read it with the Word reader.")
-        raise ImportReadError("The file is a ZIP archive, not a report.")
+            raise ImportReadError("docx_given_as_text")
+        raise ImportReadError("zip_file")
     for bom, codec, name in _BYTE_ORDER_MARKS:
         if data.startswith(bom):
             try:
                 return _checked_text(data.decode(codec))
             except UnicodeDecodeError as exc:
-                raise ImportReadError(f"The file starts like {name} text but is not.") from exc
+                raise ImportReadError("bad_unicode", encoding=name) from exc
     if b"\x00" in data:
-        raise ImportReadError("The file is binary, not text.")
+        raise ImportReadError("binary_file")
     for encoding in ("utf-8", "cp874"):
         try:
             return _checked_text(data.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise ImportReadError(
-        "The file is not text in a Thai encoding (UTF-8, UTF-16 or TIS-620)."
-    )
+    raise ImportReadError("unknown_encoding")
 
 
 def _checked_text(text: str) -> str:
     controls = len(_CONTROL.findall(text))
     if controls and controls > _MAX_CONTROL_SHARE * len(text):
-        raise ImportReadError("The file is binary, not text.")
+        raise ImportReadError("binary_file")
     return text

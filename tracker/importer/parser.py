@@ -44,13 +44,10 @@ def parse_upload(
     PDF, an image or other binary file gives a result whose `errors` say
     why. The size is checked before anything is read.
     """
-    if len(data) > max_bytes:
-        return _failed(
-            f"The file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.1f} MB.",
-            filename,
-        )
+    if (too_large := size_error(filename, len(data), max_bytes)) is not None:
+        return too_large
     if not data.strip():
-        return _failed("The file is empty.", filename)
+        return _failed(filename, "file_empty")
     try:
         if is_docx(data):
             _check_unpacked_size(data, max_bytes)
@@ -58,13 +55,26 @@ def parse_upload(
         else:
             blocks = read_text(decode_upload(data))
     except ImportReadError as exc:
-        return _failed(str(exc), filename)
+        return _failed(filename, exc.finding.code, **exc.finding.params)
     return parse_document(blocks, known_divisions=known_divisions)
 
 
-def _failed(message: str, source: str) -> ParseResult:
+def size_error(filename: str, size: int, max_bytes: int) -> ParseResult | None:
+    """The failed result for a file of `size` bytes over the limit, or None when it fits.
+
+    Callers that know the size before reading (a file on disk, an upload
+    spooled to a temporary file) call it first and never read a file too big.
+    """
+    if size <= max_bytes:
+        return None
+    return _failed(
+        filename, "file_too_large", size=f"{size / 2**20:.1f}", limit=f"{max_bytes / 2**20:.1f}"
+    )
+
+
+def _failed(source: str, code: str, **params) -> ParseResult:
     result = ParseResult()
-    result.fail(message, source)
+    result.fail(code, source, **params)
     return result
 
 
@@ -72,7 +82,7 @@ def _check_unpacked_size(data: bytes, max_bytes: int) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         unpacked = sum(info.file_size for info in package.infolist())
     if unpacked > MAX_DOCX_EXPANSION * max_bytes:
-        raise ImportReadError("The Word file unpacks to far more than its size allows.")
+        raise ImportReadError("docx_unpacks_too_large")
 
 
 def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = ()) -> ParseResult:
@@ -84,7 +94,7 @@ def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = 
     """
     result = ParseResult()
     if not blocks:
-        result.fail("The document is empty.")
+        result.fail("document_empty")
         return result
     paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
     tables = [
@@ -110,13 +120,11 @@ def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = 
         indicator.score is not None for indicator in result.indicators
     )
     if not has_scores and not measure_tables and not result.errors:
-        result.fail(
-            "This does not look like an ITA report: it has neither scores nor a measures table."
-        )
+        result.fail("not_a_report")
     elif not measure_tables and not result.errors:
-        result.fail(f"No measures table found (a table with the columns {MEASURE_COLUMNS_HELP}).")
+        result.fail("no_measures_table", columns=MEASURE_COLUMNS_HELP)
     elif measure_tables and not result.measures:
-        result.fail("The measures table has no measures.", measure_tables[0].source)
+        result.fail("empty_measures_table", measure_tables[0].source)
     if result.errors:
         return result
     _warn_missing_scores(result)
@@ -188,9 +196,8 @@ def _recognize(table: Table, result: ParseResult) -> list[_KnownTable]:
             if at_top:
                 header = " | ".join(" ".join(cell) for cell in row.cells)
                 result.fail(
-                    "The columns of this measures table cannot be recognized: no column for "
-                    f"{', '.join(missing)} (found: {header}). Expected {MEASURE_COLUMNS_HELP}.",
-                    row.source,
+                    "unrecognized_columns", row.source,
+                    missing=missing, header=header, expected=MEASURE_COLUMNS_HELP,
                 )
                 return []
             kind = None  # a row of data that happens to use header words
@@ -255,16 +262,14 @@ def _indicator_number(text: str, source: str, result: ParseResult) -> int | None
         number = None
     if by_name and number and by_name != number:
         result.warn(
-            f"Indicator number {number} does not match its name “{name}”, which is indicator "
-            f"{by_name} ({INDICATOR_NAMES[by_name]}); read as indicator {by_name}.",
-            source,
+            "indicator_number_mismatch", source,
+            number=number, name=name, by_name=by_name, official=INDICATOR_NAMES[by_name],
         )
         return by_name
     if number and name and not by_name:
         result.warn(
-            f"“{name}” is not the name of indicator {number} ({INDICATOR_NAMES[number]}); "
-            "read by its number.",
-            source,
+            "indicator_name_unknown", source,
+            name=name, number=number, official=INDICATOR_NAMES[number],
         )
     return by_name or number
 
@@ -303,13 +308,11 @@ def _read_indicator_scores(table: _KnownTable, result: ParseResult) -> None:
         number = _indicator_number(indicator_text, row.source, result)
         if number is None:
             if score is not None:
-                result.warn(
-                    f"No indicator recognized in “{indicator_text}”; row skipped.", row.source
-                )
+                result.warn("score_row_without_indicator", row.source, text=indicator_text)
             continue
         indicator = _indicator_entry(result, number)
         if score is None:
-            result.warn(f"No score for indicator {number}.", row.source)
+            result.warn("indicator_without_score", row.source, number=number)
             continue
         indicator.score, indicator.source = score, row.source
 
@@ -321,9 +324,7 @@ def _read_analysis(table: _KnownTable, result: ParseResult) -> None:
         analysis = _cell_text(table, row, "analysis")
         if number is None:
             if analysis:
-                result.warn(
-                    f"No indicator recognized in “{indicator_text}”; analysis skipped.", row.source
-                )
+                result.warn("analysis_without_indicator", row.source, text=indicator_text)
             continue
         indicator = _indicator_entry(result, number)
         indicator.analysis = analysis
@@ -375,7 +376,7 @@ def _read_tools(table: _KnownTable, result: ParseResult) -> None:
                 result.level, result.score_sources["level"] = level, row.source
             continue
         if key == "EIT":
-            result.warn("EIT has one score, not two parts; it is used for both parts.", row.source)
+            result.warn("eit_single_score", row.source)
             keys = ["EIT1", "EIT2"]
         else:
             keys = [key]
@@ -422,7 +423,7 @@ def _read_measures(table: _KnownTable, result: ParseResult, known_divisions: lis
             continue  # a group or spacer row
         number = _indicator_number(indicator_text, row.source, result)
         if number is None:
-            result.warn(f"No indicator recognized in “{indicator_text}”.", row.source)
+            result.warn("measure_without_indicator", row.source, text=indicator_text)
         measure = Measure(
             indicator=number,
             title=title,
@@ -434,10 +435,7 @@ def _read_measures(table: _KnownTable, result: ParseResult, known_divisions: lis
         try:
             measure.start, measure.end = parse_period(period_text)
         except ThaiDateError:
-            result.warn(
-                f"The period “{period_text}” is not recognized; the steps have no due dates.",
-                row.source,
-            )
+            result.warn("period_unrecognized", row.source, text=period_text)
         measure.reschedule()
         result.measures.append(measure)
 
@@ -477,7 +475,7 @@ def _read_organization(paragraphs: list[Paragraph], result: ParseResult) -> None
             kind = _ORGANIZATION_KINDS[match["kind"].strip()]
             mentions.append((kind + match["name"], paragraph.source))
     if not mentions:
-        result.warn("The organization's name was not found.")
+        result.warn("organization_not_found")
         return
     names = sorted({name for name, _ in mentions}, key=len)
     canonical = {name: _shortest_prefix(name, names) for name in names}
@@ -491,9 +489,7 @@ def _read_organization(paragraphs: list[Paragraph], result: ParseResult) -> None
             dict.fromkeys(source for name, source in mentions if canonical[name] == variant)
         )
         result.warn(
-            f"The organization is also written “{variant}” ({', '.join(sources)}); "
-            f"“{chosen}”, the most frequent spelling, is used.",
-            sources[0],
+            "organization_spellings", sources[0], variant=variant, sources=sources, chosen=chosen
         )
 
 
@@ -531,22 +527,19 @@ def _read_fiscal_year(paragraphs: list[Paragraph], result: ParseResult) -> None:
     if starts:
         measures_year = Counter(fiscal_year(start) for start in starts).most_common(1)[0][0]
         result.fiscal_year = measures_year - 1
-        result.warn(
-            f"The assessment year is not named; {result.fiscal_year} is assumed "
-            "from the measures' periods."
-        )
+        result.warn("year_assumed", year=result.fiscal_year)
     else:
-        result.warn("The assessment year was not found.")
+        result.warn("year_not_found")
 
 
 def _warn_missing_scores(result: ParseResult) -> None:
     missing = [n for n in INDICATOR_NAMES if (i := result.indicator(n)) is None or i.score is None]
     if len(missing) < len(INDICATOR_NAMES) and missing:
-        result.warn(f"No score found for indicator(s) {', '.join(map(str, missing))}.")
+        result.warn("indicator_scores_missing", numbers=missing)
     tools = [key for key in TOOL_KEYS if result.tools.get(key) is None]
     if tools:
-        result.warn(f"No score found for {', '.join(tools)}.")
+        result.warn("tool_scores_missing", tools=tools)
     if result.overall_score is None:
-        result.warn("The overall score was not found.")
+        result.warn("overall_not_found")
     if result.level is None:
-        result.warn("The level (ผ่านดี, ผ่าน ...) was not found.")
+        result.warn("level_not_found")

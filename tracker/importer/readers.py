@@ -74,7 +74,7 @@ def read_docx(file: str | IO[bytes]) -> list[Block]:
         document = docx.Document(file)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             etree.XMLSyntaxError) as exc:
-        raise ImportReadError("The file is not a readable Word document (.docx).") from exc
+        raise ImportReadError("unreadable_docx") from exc
 
     blocks: list[Block] = []
     paragraph_number = table_number = 0

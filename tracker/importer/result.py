@@ -6,18 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker.importer.findings import Finding
 from tracker.importer.rules import INDICATOR_NAMES, TOOL_KEYS, propose_due_dates, tool_of_indicator
-
-
-@dataclass
-class Finding:
-    """A warning or an error, and where in the document it comes from."""
-
-    message: str
-    source: str = ""  # "line 113", "table 3, row 2", a file name, or "" for the whole document
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.message}" if self.source else self.message
 
 
 @dataclass
@@ -111,16 +101,23 @@ class ParseResult:
     def indicator(self, number: int) -> Indicator | None:
         return next((i for i in self.indicators if i.number == number), None)
 
-    def warn(self, message: str, source: str = "") -> None:
-        self.warnings.append(Finding(message, source))
+    def warn(self, code: str, source: str = "", **params: Any) -> None:
+        """Add a warning: `code` is a key of `findings.MESSAGES`, `params` fill it."""
+        self.warnings.append(Finding(code, params, source))
 
-    def fail(self, message: str, source: str = "") -> None:
-        self.errors.append(Finding(message, source))
+    def fail(self, code: str, source: str = "", **params: Any) -> None:
+        """Add an error: the result cannot be saved."""
+        self.errors.append(Finding(code, params, source))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, complete: bool = False) -> dict[str, Any]:
         """The result as JSON-ready data: ISO dates, float scores, BE years,
-        findings as "source: message" strings."""
-        return {
+        findings as "source: message" strings in English.
+
+        With `complete`, findings keep their code and parameters and the
+        sources of rows and scores are added, so that `from_json` rebuilds
+        the result exactly (the web preview keeps a pending import this way).
+        """
+        data = {
             "organization": self.organization,
             "fiscal_year": self.fiscal_year,
             "overall_score": _float(self.overall_score),
@@ -152,13 +149,23 @@ class ParseResult:
             "warnings": [str(f) for f in self.warnings],
             "errors": [str(f) for f in self.errors],
         }
+        if complete:
+            data["warnings"] = [f.to_json() for f in self.warnings]
+            data["errors"] = [f.to_json() for f in self.errors]
+            data["score_sources"] = dict(self.score_sources)
+            for item, indicator in zip(data["indicators"], self.indicators):
+                item["source"] = indicator.source
+            for item, measure in zip(data["measures"], self.measures):
+                item["source"] = measure.source
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParseResult:
         """Rebuild a result from `to_json()` data, e.g. a preview kept between requests.
 
-        Row sources of indicators and measures are not in the JSON and come
-        back empty; the sources of findings are recovered from their text.
+        From `to_json(complete=True)` the result comes back exactly. From the
+        plain JSON, row sources of indicators and measures come back empty and
+        findings come back as their English text, with the source recovered.
         """
         return cls(
             organization=data.get("organization"),
@@ -167,7 +174,7 @@ class ParseResult:
             level=data.get("level"),
             tools={key: data.get("tools", {}).get(key) for key in TOOL_KEYS},
             indicators=[
-                Indicator(i["number"], i.get("score"), i.get("analysis", ""))
+                Indicator(i["number"], i.get("score"), i.get("analysis", ""), i.get("source", ""))
                 for i in data.get("indicators", [])
             ],
             measures=[
@@ -181,11 +188,13 @@ class ParseResult:
                         Step(s["number"], s["text"], _date(s.get("due")))
                         for s in m.get("steps", [])
                     ],
+                    source=m.get("source", ""),
                 )
                 for m in data.get("measures", [])
             ],
-            warnings=[_finding(text) for text in data.get("warnings", [])],
-            errors=[_finding(text) for text in data.get("errors", [])],
+            warnings=[_finding(item) for item in data.get("warnings", [])],
+            errors=[_finding(item) for item in data.get("errors", [])],
+            score_sources=dict(data.get("score_sources") or {}),
         )
 
 
@@ -204,7 +213,9 @@ def _date(value: str | None) -> date | None:
 _SOURCE_PREFIX = re.compile(r"^(line \d+|paragraph \d+|table \d+(?:, row \d+)?): (.*)$", re.DOTALL)
 
 
-def _finding(text: str) -> Finding:
-    if match := _SOURCE_PREFIX.match(text):
-        return Finding(match[2], match[1])
-    return Finding(text)
+def _finding(item: str | dict[str, Any]) -> Finding:
+    if isinstance(item, dict):
+        return Finding.from_json(item)
+    if match := _SOURCE_PREFIX.match(item):
+        return Finding.plain(match[2], match[1])
+    return Finding.plain(item)
