@@ -62,10 +62,11 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
+    """Our own messages at LOG_LEVEL; libraries only when they warn."""
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
-    logging.getLogger("tracker").setLevel(level)
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("tracker").setLevel(level)
 
 
 def init_extensions(app: Flask) -> None:
