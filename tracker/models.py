@@ -13,6 +13,14 @@ from .measures.models import (
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
+from .reminders.models import (
+    Notification,
+    NotificationItem,
+    NotificationPreference,
+    ReminderRun,
+    ReminderSettings,
+    SchedulerLease,
+)
 
 __all__ = [
     "Assessment",
@@ -22,10 +30,16 @@ __all__ = [
     "IndicatorScore",
     "Measure",
     "Membership",
+    "Notification",
+    "NotificationItem",
+    "NotificationPreference",
     "Organization",
     "OrgKind",
     "ProgressUpdate",
+    "ReminderRun",
+    "ReminderSettings",
     "Role",
+    "SchedulerLease",
     "Step",
     "StepStatus",
     "Tool",
