@@ -123,6 +123,7 @@ DOMAINS = (
     "orgs",
     "measures",
     "admin",
+    "reminders",
     "demo",
 )
 
