@@ -23,7 +23,7 @@ def test_dry_run_prints_who_would_get_what_and_changes_nothing(app, office):
         assert address in result.output
     assert "inactive@example.org" not in result.output
     assert "head.palad@example.org [reminder] แจ้งเตือนมาตรการ ITA: เกินกำหนด 1 ขั้นตอน, ใกล้ครบกำหนด 1 ขั้นตอน" in result.output
-    assert f"indicator 9 step 3: 14 days late, executives notified" in result.output
+    assert "indicator 9 step 3: 14 days late, executives notified" in result.output
     assert "deputy@example.org [reminder]" in result.output and "14 days late (escalation)" in result.output
     assert "Dry run: nothing was saved or sent." in result.output
     assert count(Notification) == 0 and count(ReminderRun) == 0

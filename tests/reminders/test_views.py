@@ -1,6 +1,5 @@
 """The pages: an administrator's reminder page, a user's reminders and notification choice."""
 import re
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa

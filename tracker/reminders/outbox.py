@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import Membership, Role, User
+from ..auth.models import Role, User
 from ..extensions import db
 from ..measures.models import Step, StepStatus
 from ..measures.queries import default_fiscal_year, steps_query, summarize

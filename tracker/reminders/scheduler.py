@@ -30,6 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from ..extensions import db
+from ..orgs.models import Organization
 from ..timeutil import utcnow
 from . import lease
 from .delivery import deliver_pending, sender_identity
@@ -90,8 +91,6 @@ class ReminderScheduler:
             now = now or self.clock()
             if not self._may_act(now)[0]:
                 return
-            from ..orgs.models import Organization
-
             org = db.session.get(Organization, organization_id)
             if org is None:
                 return

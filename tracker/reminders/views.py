@@ -13,7 +13,7 @@ from ..timeutil import utcnow
 from . import lease, queries, services
 from .delivery import deliver_pending
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
-from .models import DeliveryStatus, ItemKind, NotificationKind
+from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
 from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
 
@@ -40,11 +40,6 @@ TRIGGER_LABELS = {
     "scheduler": _l("On schedule"),
     "catch-up": _l("Catch-up after a pause"),
     "cli": _l("Command line"),
-}
-ITEM_LABELS = {
-    ItemKind.DUE_SOON: _l("Due soon"),
-    ItemKind.OVERDUE: _l("Overdue"),
-    ItemKind.ESCALATION: _l("Reported to the executives"),
 }
 
 
@@ -189,7 +184,6 @@ def reminder_labels():
         "delivery_label": lambda status: str(DELIVERY_LABELS.get(status, status)),
         "delivery_colour": lambda status: DELIVERY_COLOURS.get(status, "secondary"),
         "kind_label": lambda kind: str(KIND_LABELS.get(kind, kind)),
-        "item_label": lambda kind: str(ITEM_LABELS.get(kind, kind)),
         "trigger_label": lambda trigger: str(TRIGGER_LABELS.get(trigger, trigger)),
         "weekday_names": WEEKDAY_NAMES,
     }
