@@ -236,3 +236,17 @@ def test_the_settings_link_of_an_email_asks_to_sign_in_first(client):
     response = client.get("/reminders/settings")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "next=%2Freminders%2Fsettings" in response.headers["Location"]
+
+
+def test_the_step_page_can_show_the_escalation(app, office):
+    """The partial the step page will include, fed by escalated_steps()."""
+    from flask import render_template_string
+
+    from tracker.reminders.services import escalated_steps
+
+    run_reminders(office.org, TUESDAY, trigger="cli")
+    escalated = escalated_steps(office.org.id, [office.steps.late14.id, office.steps.due7.id])
+    template = '{% from "reminders/_escalated.html" import escalated_badge %}{{ escalated_badge(on) }}'
+    assert "แจ้งผู้บริหารแล้วเมื่อ 17 มีนาคม 2569" in render_template_string(
+        template, on=escalated.get(office.steps.late14.id))
+    assert render_template_string(template, on=escalated.get(office.steps.due7.id)).strip() == ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 
 from flask import current_app, render_template
@@ -51,31 +52,49 @@ class ItemView:
         return ngettext("%(num)d day late", "%(num)d days late", self.days)
 
 
+class Links:
+    """Absolute links for the e-mails of one run, each built once: building one
+    takes a request context, and a run may name the same step hundreds of times."""
+
+    def __init__(self) -> None:
+        self._urls: dict[tuple, str] = {}
+
+    def page(self, endpoint: str, **values) -> str:
+        key = (endpoint, *sorted(values.items()))
+        if key not in self._urls:
+            self._urls[key] = external_url(endpoint, **values)
+        return self._urls[key]
+
+    def step(self, step_id: int) -> str:
+        return self.page("measures.step_detail", step_id=step_id)
+
+
 @dataclass
 class DigestView:
-    """The weekly summary: the shared summary of the fiscal year, with links."""
+    """The weekly summary: the shared summary of the fiscal year, with links.
+    One per run, shared by the executives' e-mails (the words are rendered later,
+    in each recipient's language)."""
 
     summary: Summary
+    links: Links
 
-    @property
+    @cached_property
     def overdue_items(self) -> list[ItemView]:
-        return [_line_view(line, ItemKind.OVERDUE, line.days_late) for line in self.summary.overdue]
+        return [self._view(line, ItemKind.OVERDUE, line.days_late) for line in self.summary.overdue]
 
-    @property
+    @cached_property
     def due_soon_items(self) -> list[ItemView]:
-        return [_line_view(line, ItemKind.DUE_SOON, line.days_left) for line in self.summary.due_soon]
+        return [self._view(line, ItemKind.DUE_SOON, line.days_left) for line in self.summary.due_soon]
 
-    @property
+    @cached_property
     def indicators(self) -> list[IndicatorLine]:
         return [line for line in self.summary.indicators if line.steps]
 
+    def _view(self, line: StepLine, kind: ItemKind, days: int) -> ItemView:
+        return ItemView(step=line.step, kind=kind, days=days, escalated=False, url=self.links.step(line.step.id))
+
     def indicator_name(self, line) -> str:
         return line.name or str(INDICATOR_NAMES.get(line.number, line.number))
-
-
-def _line_view(line: StepLine, kind: ItemKind, days: int) -> ItemView:
-    url = external_url("measures.step_detail", step_id=line.step.id)
-    return ItemView(step=line.step, kind=kind, days=days, escalated=False, url=url)
 
 
 def email_locale(user: User) -> str:
@@ -99,24 +118,24 @@ def _render(name: str, **context) -> tuple[str, str]:
     return text.strip() + "\n", html
 
 
-def _common_context(org: Organization, user: User, locale: str) -> dict:
+def _common_context(org: Organization, user: User, locale: str, links: Links) -> dict:
     return {
         "org": org,
         "recipient": user,
         "locale": locale,
-        "preferences_url": external_url("reminders.preferences"),
-        "sent_url": external_url("reminders.sent"),
+        "preferences_url": links.page("reminders.preferences"),
+        "sent_url": links.page("reminders.sent"),
     }
 
 
-def item_views(items: list[PlannedItem], steps: dict[int, Step]) -> list[ItemView]:
+def item_views(items: list[PlannedItem], steps: dict[int, Step], links: Links) -> list[ItemView]:
     return [
         ItemView(
             step=steps[item.step_id],
             kind=item.kind,
             days=item.days,
             escalated=item.escalated,
-            url=external_url("measures.step_detail", step_id=item.step_id),
+            url=links.step(item.step_id),
         )
         for item in items
     ]
@@ -152,18 +171,20 @@ def reminder_email(
     steps: dict[int, Step],
     run_date: date,
     digest: DigestView | None = None,
+    links: Links | None = None,
 ) -> RenderedEmail:
     """A person's e-mail of the day (the daily reminder, or the summary on its day)."""
+    links = links or (digest.links if digest else Links())
     locale = email_locale(user)
     with force_locale(locale):
-        items = item_views(plan.items, steps)
-        context = _common_context(org, user, locale) | {
+        items = item_views(plan.items, steps, links)
+        context = _common_context(org, user, locale, links) | {
             "run_date": run_date,
             "escalations": [i for i in items if i.kind == ItemKind.ESCALATION],
             "overdue": [i for i in items if i.kind == ItemKind.OVERDUE],
             "due_soon": [i for i in items if i.kind == ItemKind.DUE_SOON],
             "digest": digest if plan.digest else None,
-            "home_url": external_url("main.home"),
+            "home_url": links.page("main.home"),
             "work_groups": WorkGroup,
         }
         subject = reminder_subject(plan, run_date)
@@ -176,6 +197,6 @@ def test_email(org: Organization, user: User, sent_at: datetime, delivery: str) 
     locale = email_locale(user)
     with force_locale(locale):
         subject = gettext("ITA Tracker test e-mail")
-        context = _common_context(org, user, locale) | {"sent_at": sent_at, "delivery": delivery}
+        context = _common_context(org, user, locale, Links()) | {"sent_at": sent_at, "delivery": delivery}
         text, html = _render("test", subject=subject, **context)
     return RenderedEmail(subject, text, html, locale)

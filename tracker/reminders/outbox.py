@@ -15,7 +15,7 @@ from ..measures.models import Step, StepStatus
 from ..measures.queries import default_fiscal_year, steps_query, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow
-from .messages import DigestView, RenderedEmail, reminder_email
+from .messages import DigestView, Links, RenderedEmail, reminder_email
 from .models import Notification, NotificationItem, NotificationKind, ReminderRun
 from .rules import OpenStep, Person, PlannedItem, ReminderRules, plan_day
 from .services import escalations_only_by_user, rules_for
@@ -85,9 +85,10 @@ def plan_messages(org: Organization, run_date: date, rules: ReminderRules | None
         )
         for u in users
     ]
+    links = Links()
     digest = None
     if rules.is_digest_day(run_date) and any(p.is_executive and p.active and not p.escalations_only for p in people):
-        digest = DigestView(summarize(org.id, default_fiscal_year(org.id, run_date), run_date))
+        digest = DigestView(summarize(org.id, default_fiscal_year(org.id, run_date), run_date), links)
     facts = [OpenStep(s.id, s.due_date, s.status, frozenset(d.id for d in s.divisions)) for s in steps]
     plans = plan_day(facts, people, run_date, rules, digest_has_content=bool(digest and digest.summary.steps))
 
@@ -95,7 +96,7 @@ def plan_messages(org: Organization, run_date: date, rules: ReminderRules | None
     for plan in plans:
         user = users_by_id[plan.user_id]
         try:
-            email = reminder_email(org, user, plan, day.steps, run_date, digest)
+            email = reminder_email(org, user, plan, day.steps, run_date, digest, links)
         except Exception:
             # One broken e-mail must not stop everyone else's; the run records it.
             log.exception("Could not write the %s e-mail of %s for %s", plan.kind, user.email, run_date)
