@@ -113,3 +113,12 @@ def test_a_file_error_without_a_server_is_about_the_folder():
 def test_delivery_is_described_for_the_admin(tmp_path):
     assert "smtp.example.go.th" in describe_delivery(GOOD, tmp_path) and "STARTTLS" in describe_delivery(GOOD, tmp_path)
     assert str(tmp_path) in describe_delivery({"MAIL_SERVER": ""}, tmp_path)
+
+
+def test_a_web_request_may_wait_less_than_mail_timeout():
+    from tracker.reminders.transport import SmtpTransport
+
+    assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}).timeout == 30
+    assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}, timeout=10).timeout == 10
+    with pytest.raises(MailSettingsError, match="MAIL_USE_TLS"):
+        SmtpTransport(GOOD | {"MAIL_USE_SSL": True})

@@ -185,11 +185,13 @@ def deliver_pending(
     retry_now: bool = False,
     organization_id: int | None = None,
     ids: Iterable[int] | None = None,
+    timeout: float | None = None,
 ) -> DeliveryReport:
     """Deliver the due messages (all organizations unless one is given).
 
     `retry_now` also takes failed messages and ignores the wait between
     tries, as an administrator does after fixing the mail settings.
+    `timeout` replaces MAIL_TIMEOUT (a web request must answer sooner).
     """
     now = now or utcnow()
     sender = sender or sender_identity()
@@ -205,18 +207,21 @@ def deliver_pending(
         ).all()
         emails = [(n.id, _outgoing(n)) for n in notifications]
         db.session.rollback()  # end the read; every write below commits on its own
-        if not _deliver_batch(emails, sender, now, config, report):
+        if not _deliver_batch(emails, sender, now, config, report, timeout):
             break  # the server cannot be reached: the rest stay pending for the next pass
     if report.sent or report.failed:
         log.info("E-mail delivery: %d sent, %d failed", report.sent, report.failed)
     return report
 
 
-def _deliver_batch(emails: list[tuple[int, OutgoingEmail]], sender: str, now: datetime, config, report: DeliveryReport) -> bool:
+def _deliver_batch(
+    emails: list[tuple[int, OutgoingEmail]], sender: str, now: datetime, config, report: DeliveryReport,
+    timeout: float | None,
+) -> bool:
     """Deliver one claimed batch over one connection; False when none could be tried."""
     with ExitStack() as stack:
         try:
-            connection = stack.enter_context(transport_for(config, current_app.instance_path))
+            connection = stack.enter_context(transport_for(config, current_app.instance_path, timeout))
         except Exception as error:  # settings, connection, TLS or login: the whole batch waits
             problem = classify_error(error, config)
             log.error("Cannot send e-mail: %s", problem.detail)

@@ -162,16 +162,17 @@ class Transport(Protocol):
 class SmtpTransport:
     """One SMTP connection for a batch of messages."""
 
-    def __init__(self, config: Mapping) -> None:
+    def __init__(self, config: Mapping, timeout: float | None = None) -> None:
         problems = mail_settings_problems(config)
         if problems:
             raise MailSettingsError(" ".join(problems))
         self.config = config
+        self.timeout = timeout or config.get("MAIL_TIMEOUT", 30)
         self.connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpTransport:
         config = self.config
-        host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config.get("MAIL_TIMEOUT", 30)
+        host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), self.timeout
         context = ssl.create_default_context()
         if config.get("MAIL_USE_SSL"):
             connection = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
@@ -226,10 +227,10 @@ def outbox_directory(config: Mapping, instance_path: str) -> Path:
     return Path(config.get("MAIL_OUTBOX_DIR") or Path(instance_path) / "outbox")
 
 
-def transport_for(config: Mapping, instance_path: str) -> Transport:
+def transport_for(config: Mapping, instance_path: str, timeout: float | None = None) -> Transport:
     if not config.get("MAIL_SERVER"):
         return FileTransport(outbox_directory(config, instance_path))
-    return SmtpTransport(config)
+    return SmtpTransport(config, timeout)
 
 
 # --- errors in words -------------------------------------------------------------------------

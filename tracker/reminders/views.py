@@ -19,6 +19,10 @@ from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_prob
 
 bp = Blueprint("reminders", __name__)
 
+# The admin's buttons deliver inside the request: give up on an unreachable
+# server well before a web worker is killed (gunicorn's default is 30 s).
+WEB_SMTP_TIMEOUT = 10
+
 DELIVERY_LABELS = {
     DeliveryStatus.PENDING: _l("Waiting"),
     DeliveryStatus.SENDING: _l("Sending"),
@@ -148,7 +152,9 @@ def retry():
         return redirect(url_for("reminders.admin"))
     services.prepare_retry(current_user._get_current_object())
     db.session.commit()
-    report = deliver_pending(retry_now=True, organization_id=current_user.organization_id)
+    report = deliver_pending(
+        retry_now=True, organization_id=current_user.organization_id, timeout=WEB_SMTP_TIMEOUT
+    )
     if report.first_problem:
         flash(_("Sent %(sent)d e-mails; %(failed)d could not be sent: %(reason)s They stay in the outbox.",
                 sent=report.sent, failed=report.failed,
@@ -167,7 +173,9 @@ def send_test():
         return redirect(url_for("reminders.admin"))
     notification = services.queue_test_email(current_user._get_current_object(), utcnow())
     db.session.commit()
-    report = deliver_pending(ids=[notification.id], organization_id=current_user.organization_id)
+    report = deliver_pending(
+        ids=[notification.id], organization_id=current_user.organization_id, timeout=WEB_SMTP_TIMEOUT
+    )
     if report.first_problem:
         flash(_("The test e-mail could not be sent: %(reason)s It stays in the outbox and will be tried again.",
                 reason=ERROR_EXPLANATIONS[report.first_problem.kind]), "danger")
