@@ -32,10 +32,12 @@ def bangkok(day: date, hour: int = 8, minute: int = 0) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def outbox_dir(app, tmp_path, monkeypatch):
-    """.eml files of the tests go to a temporary folder, removed afterwards."""
+def outbox_dir(request, tmp_path, monkeypatch):
+    """.eml files of the tests go to a temporary folder, removed afterwards.
+    Pure tests (no `app`) stay without an application and a database."""
     folder = tmp_path / "outbox"
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(folder))
+    if "app" in request.fixturenames:
+        monkeypatch.setitem(request.getfixturevalue("app").config, "MAIL_OUTBOX_DIR", str(folder))
     return folder
 
 
