@@ -31,9 +31,14 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 100 -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching -w 100
 
+# The web server, and beside it the reminder scheduler (one process; without
+# MAIL_SERVER it writes e-mails to instance/outbox/). Ctrl-C stops both: the
+# shell ignores SIGINT for a background job, so the trap stops it with SIGTERM.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo setup --base-url http://$(HOST):$(PORT)
+	@$(FLASK) reminders scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

@@ -92,6 +92,27 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ita-tracker@localhost")
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    # Without MAIL_SERVER, e-mails are written here as .eml files (the demo).
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", "")
+    # A failed delivery is retried after 5, 10, 20 ... minutes (at most 6 hours
+    # apart); after MAIL_MAX_ATTEMPTS tries, about a day, it is shown as failed.
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
+    MAIL_RETRY_BASE_SECONDS = 300
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+    # A message claimed by a sender that stopped (crash, power cut) is handed to
+    # another sender after this long; well above MAIL_TIMEOUT.
+    MAIL_CLAIM_TIMEOUT_SECONDS = 900
+
+    # Reminder rules: defaults for organizations whose admin changed nothing.
+    REMINDER_DAYS_BEFORE = (14, 7, 1)  # due-soon reminders, days before the due date
+    REMINDER_OVERDUE_EVERY = 7  # overdue reminders: day 1, then every 7 days late
+    REMINDER_ESCALATE_FROM = 14  # overdue reminders from this day late also go to executives
+    REMINDER_DIGEST_WEEKDAY = 0  # weekly summary to executives: 0 = Monday ... 6 = Sunday
+    REMINDER_SEND_TIME = os.environ.get("REMINDER_SEND_TIME", "08:00")  # organization time
+    # The scheduler process: how often the sender runs, and the lease that lets
+    # only one scheduler act when several servers share one database.
+    REMINDER_SEND_EVERY_MINUTES = env_int("REMINDER_SEND_EVERY_MINUTES", 5)
+    REMINDER_LEASE_SECONDS = 120
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

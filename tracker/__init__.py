@@ -125,6 +125,7 @@ DOMAINS = (
     "measures",
     "importer",
     "admin",
+    "reminders",
     "demo",
 )
 

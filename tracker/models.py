@@ -13,6 +13,14 @@ from .measures.models import (
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
+from .reminders.models import (
+    Notification,
+    NotificationItem,
+    NotificationPreference,
+    ReminderRun,
+    ReminderSettings,
+    SchedulerLease,
+)
 
 __all__ = [
     "Assessment",
@@ -23,10 +31,16 @@ __all__ = [
     "LoginAttempt",
     "Measure",
     "Membership",
+    "Notification",
+    "NotificationItem",
+    "NotificationPreference",
     "Organization",
     "OrgKind",
     "ProgressUpdate",
+    "ReminderRun",
+    "ReminderSettings",
     "Role",
+    "SchedulerLease",
     "Step",
     "StepStatus",
     "Tool",

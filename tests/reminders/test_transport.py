@@ -1,0 +1,124 @@
+"""Mail settings, waits between tries, the message and error words: pure, no database, no server."""
+import smtplib
+import socket
+import ssl
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
+
+import pytest
+
+from tracker.reminders.transport import (
+    MailSettingsError,
+    OutgoingEmail,
+    build_message,
+    classify_error,
+    describe_delivery,
+    mail_settings_problems,
+    new_message_id,
+    retry_delay,
+    sender_address,
+)
+
+GOOD = {
+    "MAIL_SERVER": "smtp.example.go.th",
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "ita",
+    "MAIL_PASSWORD": "secret",
+    "MAIL_DEFAULT_SENDER": "ITA Tracker <ita@example.go.th>",
+}
+
+
+def test_good_settings_have_no_problem():
+    assert mail_settings_problems(GOOD) == []
+    assert mail_settings_problems({"MAIL_SERVER": "", "MAIL_DEFAULT_SENDER": "ita-tracker@localhost"}) == []
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"MAIL_USE_SSL": True}, "MAIL_USE_TLS"),
+    ({"MAIL_PORT": 0}, "MAIL_PORT"),
+    ({"MAIL_PORT": 70000}, "MAIL_PORT"),
+    ({"MAIL_SERVER": "smtp://smtp.example.go.th"}, "host name only"),
+    ({"MAIL_SERVER": "smtp.example.go.th:587"}, "host name only"),
+    ({"MAIL_PASSWORD": ""}, "MAIL_USERNAME and MAIL_PASSWORD"),
+    ({"MAIL_DEFAULT_SENDER": "ITA Tracker"}, "MAIL_DEFAULT_SENDER"),
+])
+def test_each_broken_setting_is_named(change, words):
+    problems = mail_settings_problems(GOOD | change)
+    assert len(problems) == 1 and words in problems[0]
+
+
+def test_flask_mail_style_sender_tuple():
+    assert sender_address({"MAIL_DEFAULT_SENDER": ("ระบบ ITA", "ita@example.go.th")}) == "ระบบ ITA <ita@example.go.th>"
+    assert new_message_id({"MAIL_DEFAULT_SENDER": ("ระบบ ITA", "ita@example.go.th")}).endswith("@example.go.th>")
+
+
+def test_waits_double_up_to_a_limit():
+    waits = [retry_delay(n, 300, 6 * 3600) for n in range(1, 10)]
+    assert waits[:4] == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20), timedelta(minutes=40)]
+    assert waits[-1] == timedelta(hours=6)
+    assert retry_delay(1000, 300, 6 * 3600) == timedelta(hours=6)
+
+
+def test_the_message_carries_thai_headers_and_both_bodies():
+    email = OutgoingEmail(
+        message_id="<ita.1@example.go.th>",
+        to_email="head@example.go.th",
+        to_name="หัวหน้าสำนักปลัด",
+        subject="แจ้งเตือนมาตรการ ITA: เกินกำหนด 1 ขั้นตอน",
+        text="เรียน หัวหน้าสำนักปลัด\n",
+        html="<p>เรียน หัวหน้าสำนักปลัด</p>",
+        file_stem="x",
+    )
+    now = datetime(2026, 3, 17, 1, 0, tzinfo=timezone.utc)
+    raw = build_message(email, GOOD, now).as_bytes()
+    assert all(byte < 128 for byte in raw)  # 7-bit clean for any mail server
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == "แจ้งเตือนมาตรการ ITA: เกินกำหนด 1 ขั้นตอน"
+    assert parsed["Message-ID"] == "<ita.1@example.go.th>"
+    assert parsed["From"].addresses[0].addr_spec == "ita@example.go.th"
+    assert parsed["Auto-Submitted"] == "auto-generated"
+    assert parsed["Date"].datetime == now
+    assert parsed.get_body(("plain",)).get_content() == "เรียน หัวหน้าสำนักปลัด\n"
+    assert "<p>เรียน" in parsed.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("error, kind, permanent", [
+    (ConnectionRefusedError(111, "Connection refused"), "connect", False),
+    (socket.gaierror(-2, "Name or service not known"), "connect", False),
+    (socket.timeout("timed out"), "connect", False),
+    (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "connect", False),
+    (smtplib.SMTPAuthenticationError(535, b"Authentication failed"), "auth", False),
+    (smtplib.SMTPNotSupportedError("STARTTLS extension not supported by server."), "tls", False),
+    (ssl.SSLError("wrong version number"), "tls", False),
+    (smtplib.SMTPSenderRefused(553, b"sender rejected", "ita@example.go.th"), "sender", False),
+    (smtplib.SMTPRecipientsRefused({"a@example.go.th": (550, b"No such user")}), "recipient", True),
+    (smtplib.SMTPRecipientsRefused({"a@example.go.th": (452, b"Mailbox full, try later")}), "recipient", False),
+    (smtplib.SMTPDataError(554, b"Rejected"), "smtp", False),
+    (MailSettingsError("Turn on only one of ..."), "settings", False),
+    (ValueError("odd"), "other", False),
+])
+def test_errors_are_put_in_words(error, kind, permanent):
+    problem = classify_error(error, GOOD)
+    assert (problem.kind, problem.permanent) == (kind, permanent)
+    if kind != "settings":
+        assert "smtp.example.go.th:587" in problem.detail
+
+
+def test_a_file_error_without_a_server_is_about_the_folder():
+    assert classify_error(PermissionError(13, "Permission denied"), {"MAIL_SERVER": ""}).kind == "file"
+
+
+def test_delivery_is_described_for_the_admin(tmp_path):
+    assert "smtp.example.go.th" in describe_delivery(GOOD, tmp_path) and "STARTTLS" in describe_delivery(GOOD, tmp_path)
+    assert str(tmp_path) in describe_delivery({"MAIL_SERVER": ""}, tmp_path)
+
+
+def test_a_web_request_may_wait_less_than_mail_timeout():
+    from tracker.reminders.transport import SmtpTransport
+
+    assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}).timeout == 30
+    assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}, timeout=10).timeout == 10
+    with pytest.raises(MailSettingsError, match="MAIL_USE_TLS"):
+        SmtpTransport(GOOD | {"MAIL_USE_SSL": True})

@@ -1,0 +1,15 @@
+"""Reminder e-mails: rules, the outbox, SMTP delivery and the scheduler process."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..auth.models import Role
+    from ..navigation import NavItem, add_nav_item
+    from .cli import reminders_cli
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(reminders_cli)
+    add_nav_item(app, NavItem(_l("My reminders"), "reminders.sent", order=70))
+    add_nav_item(app, NavItem(_l("E-mail reminders"), "reminders.admin", frozenset({Role.ADMIN}), order=30), menu="admin")

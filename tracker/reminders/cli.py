@@ -1,0 +1,109 @@
+"""`flask reminders run | send-pending | scheduler`: the reminder jobs by hand, by cron, or as a process."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..cli_support import require_organization
+from ..errors import DomainError
+from ..extensions import db
+from ..timeutil import org_today, utcnow
+from .delivery import deliver_pending
+from .jobs import all_organizations, run_organization
+from .models import ItemKind
+from .outbox import DayPlan, plan_messages
+
+reminders_cli = click.Group("reminders", help="Reminder e-mails: decide, send, schedule.")
+
+ITEM_WORDS = {
+    ItemKind.DUE_SOON: "due in {days} days",
+    ItemKind.OVERDUE: "{days} days late",
+    ItemKind.ESCALATION: "{days} days late (escalation)",
+}
+
+
+def _organizations(org_key: str | None):
+    if org_key:
+        try:
+            return [require_organization(org_key)]
+        except DomainError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            sys.exit(1)
+    return all_organizations()
+
+
+def _print_plan(day: DayPlan) -> None:
+    click.echo(f"{day.org.name} ({day.org.slug}), {day.run_date.isoformat()}: "
+               f"{len(day.messages)} e-mail(s) would be created")
+    if not day.rules.enabled:
+        click.echo("  reminders are switched off for this organization")
+    for message in day.messages:
+        click.echo(f"  {message.recipient.email} [{message.kind}] {message.email.subject}")
+        for item in message.items:
+            step = day.steps[item.step_id]
+            words = ITEM_WORDS[item.kind].format(days=item.days)
+            flag = ", executives notified" if item.escalated and item.kind != ItemKind.ESCALATION else ""
+            click.echo(f"    - indicator {step.measure.indicator_number} step {step.number}: {words}{flag}")
+        if message.kind == "digest":
+            click.echo("    - weekly summary")
+    if day.failures:
+        click.echo(f"  {day.failures} e-mail(s) could not be written (see the log)")
+
+
+@reminders_cli.command("run")
+@click.option("--date", "run_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Decide the reminders of this day (Gregorian, YYYY-MM-DD); default: today in each organization.")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; save and send nothing.")
+@click.option("--org", "org_key", help="Only this organization (name, slug or id).")
+@with_appcontext
+def run_command(run_date, dry_run: bool, org_key: str | None) -> None:
+    """Decide the day's reminder e-mails into the outbox (safe to run again: nothing is sent twice)."""
+    now = utcnow()
+    day: date | None = run_date.date() if run_date else None
+    created = 0
+    failed = False
+    for org in _organizations(org_key):
+        this_day = day or org_today(org, now)
+        if dry_run:
+            _print_plan(plan_messages(org, this_day))
+            db.session.rollback()
+            continue
+        run = run_organization(org, trigger="cli", now=now, run_date=this_day)
+        created += run.messages_created
+        failed = failed or bool(run.error or run.failures)
+        line = (f"{org.name} ({org.slug}), {this_day.isoformat()}: {run.messages_created} e-mail(s) created, "
+                f"{run.already_decided} already in the outbox")
+        click.echo(line + (f", FAILED: {run.error}" if run.error else f", {run.failures} failure(s)" if run.failures else ""))
+    if dry_run:
+        click.echo("Dry run: nothing was saved or sent.")
+    elif created:
+        click.echo("Run `flask reminders send-pending` (or the scheduler) to deliver them.")
+    if failed:
+        sys.exit(1)
+
+
+@reminders_cli.command("send-pending")
+@click.option("--retry-now", is_flag=True, help="Also retry failed e-mails, without waiting between tries.")
+@with_appcontext
+def send_pending_command(retry_now: bool) -> None:
+    """Deliver the e-mails waiting in the outbox; print how many were sent and failed."""
+    report = deliver_pending(retry_now=retry_now)
+    click.echo(f"Sent: {report.sent}, failed: {report.failed}"
+               + (f" ({report.gave_up} given up after the last try)" if report.gave_up else ""))
+    if report.first_problem:
+        click.echo(f"Error: {report.first_problem.detail}", err=True)
+        sys.exit(1)
+
+
+@reminders_cli.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the reminder jobs until stopped: one such process per installation is enough
+    (with several servers on one database, only one acts at a time)."""
+    from .scheduler import ReminderScheduler
+
+    ReminderScheduler(current_app._get_current_object()).start()

@@ -1,0 +1,202 @@
+"""The reminder, summary and test e-mails: subject, plain text and HTML, in the recipient's language."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import date, datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext, ngettext
+from jinja2 import Environment
+
+from ..auth.models import User
+from ..i18n import format_date
+from ..labels import INDICATOR_NAMES
+from ..measures.models import Step
+from ..measures.queries import IndicatorLine, StepLine, Summary
+from ..measures.status import WorkGroup
+from ..orgs.models import Organization
+from ..urls import external_url
+from .models import ItemKind
+from .rules import PlannedItem, RecipientPlan
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    locale: str
+
+
+@dataclass
+class ItemView:
+    """A step as one e-mail shows it."""
+
+    step: Step
+    kind: ItemKind
+    days: int
+    escalated: bool
+    url: str
+
+    @property
+    def divisions(self) -> str:
+        return ", ".join(d.name for d in self.step.divisions) or "–"
+
+    @property
+    def when(self) -> str:
+        if self.kind == ItemKind.DUE_SOON:
+            if self.days == 0:
+                return gettext("due today")
+            return ngettext("due in %(num)d day", "due in %(num)d days", self.days)
+        return ngettext("%(num)d day late", "%(num)d days late", self.days)
+
+
+class Links:
+    """Absolute links for the e-mails of one run, each built once: building one
+    takes a request context, and a run may name the same step hundreds of times."""
+
+    def __init__(self) -> None:
+        self._urls: dict[tuple, str] = {}
+
+    def page(self, endpoint: str, **values) -> str:
+        key = (endpoint, *sorted(values.items()))
+        if key not in self._urls:
+            self._urls[key] = external_url(endpoint, **values)
+        return self._urls[key]
+
+    def step(self, step_id: int) -> str:
+        return self.page("measures.step_detail", step_id=step_id)
+
+
+@dataclass
+class DigestView:
+    """The weekly summary: the shared summary of the fiscal year, with links.
+    One per run, shared by the executives' e-mails (the words are rendered later,
+    in each recipient's language)."""
+
+    summary: Summary
+    links: Links
+
+    @cached_property
+    def overdue_items(self) -> list[ItemView]:
+        return [self._view(line, ItemKind.OVERDUE, line.days_late) for line in self.summary.overdue]
+
+    @cached_property
+    def due_soon_items(self) -> list[ItemView]:
+        return [self._view(line, ItemKind.DUE_SOON, line.days_left) for line in self.summary.due_soon]
+
+    @cached_property
+    def indicators(self) -> list[IndicatorLine]:
+        return [line for line in self.summary.indicators if line.steps]
+
+    def _view(self, line: StepLine, kind: ItemKind, days: int) -> ItemView:
+        return ItemView(step=line.step, kind=kind, days=days, escalated=False, url=self.links.step(line.step.id))
+
+    def indicator_name(self, line) -> str:
+        return line.name or str(INDICATOR_NAMES.get(line.number, line.number))
+
+
+def email_locale(user: User) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _text_environment() -> Environment:
+    """Plain-text e-mails: the application's templates, filters and translations,
+    without HTML escaping and with tidy line breaks."""
+    env = current_app.extensions.get("tracker_email_text_env")
+    if env is None:
+        env = current_app.jinja_env.overlay(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+        current_app.extensions["tracker_email_text_env"] = env
+    return env
+
+
+def _render(name: str, **context) -> tuple[str, str]:
+    text = _text_environment().get_template(f"email/{name}.txt").render(**context)
+    html = render_template(f"email/{name}.html", **context)
+    return text.strip() + "\n", html
+
+
+def _common_context(org: Organization, user: User, locale: str, links: Links) -> dict:
+    return {
+        "org": org,
+        "recipient": user,
+        "locale": locale,
+        "preferences_url": links.page("reminders.preferences"),
+        "sent_url": links.page("reminders.sent"),
+    }
+
+
+def item_views(items: list[PlannedItem], steps: dict[int, Step], links: Links) -> list[ItemView]:
+    return [
+        ItemView(
+            step=steps[item.step_id],
+            kind=item.kind,
+            days=item.days,
+            escalated=item.escalated,
+            url=links.step(item.step_id),
+        )
+        for item in items
+    ]
+
+
+def reminder_subject(plan: RecipientPlan, run_date: date) -> str:
+    """Called inside the recipient's locale."""
+    if plan.digest:
+        subject = gettext("Weekly ITA summary, %(date)s", date=format_date(run_date))
+        escalations = len(plan.items_of(ItemKind.ESCALATION))
+        if escalations:
+            subject += " · " + ngettext(
+                "%(num)d long-overdue step", "%(num)d long-overdue steps", escalations
+            )
+        return subject
+    parts = []
+    overdue = len(plan.items_of(ItemKind.OVERDUE))
+    escalations = len(plan.items_of(ItemKind.ESCALATION))
+    due_soon = len(plan.items_of(ItemKind.DUE_SOON))
+    if escalations:
+        parts.append(ngettext("%(num)d long-overdue step", "%(num)d long-overdue steps", escalations))
+    if overdue:
+        parts.append(ngettext("%(num)d step overdue", "%(num)d steps overdue", overdue))
+    if due_soon:
+        parts.append(ngettext("%(num)d step due soon", "%(num)d steps due soon", due_soon))
+    return gettext("ITA reminder: %(summary)s", summary=", ".join(parts))
+
+
+def reminder_email(
+    org: Organization,
+    user: User,
+    plan: RecipientPlan,
+    steps: dict[int, Step],
+    run_date: date,
+    digest: DigestView | None = None,
+    links: Links | None = None,
+) -> RenderedEmail:
+    """A person's e-mail of the day (the daily reminder, or the summary on its day)."""
+    links = links or (digest.links if digest else Links())
+    locale = email_locale(user)
+    with force_locale(locale):
+        items = item_views(plan.items, steps, links)
+        context = _common_context(org, user, locale, links) | {
+            "run_date": run_date,
+            "escalations": [i for i in items if i.kind == ItemKind.ESCALATION],
+            "overdue": [i for i in items if i.kind == ItemKind.OVERDUE],
+            "due_soon": [i for i in items if i.kind == ItemKind.DUE_SOON],
+            "digest": digest if plan.digest else None,
+            "home_url": links.page("main.home"),
+            "work_groups": WorkGroup,
+        }
+        subject = reminder_subject(plan, run_date)
+        text, html = _render("digest" if plan.digest else "reminder", subject=subject, **context)
+    return RenderedEmail(subject, text, html, locale)
+
+
+def test_email(org: Organization, user: User, sent_at: datetime, delivery: str) -> RenderedEmail:
+    """What an administrator sends to themselves to check the mail settings."""
+    locale = email_locale(user)
+    with force_locale(locale):
+        subject = gettext("ITA Tracker test e-mail")
+        context = _common_context(org, user, locale, Links()) | {"sent_at": sent_at, "delivery": delivery}
+        text, html = _render("test", subject=subject, **context)
+    return RenderedEmail(subject, text, html, locale)

@@ -1,0 +1,189 @@
+"""The scheduler process (`flask --app wsgi reminders scheduler`): APScheduler in one dedicated process.
+
+Jobs:
+
+- `daily-<organization id>`: the day's run at the organization's send time
+  (08:00 Asia/Bangkok by default), then the sender;
+- `send`: the sender, every REMINDER_SEND_EVERY_MINUTES;
+- `lease`: takes or renews the database lease; a process that takes it over
+  catches up today's run;
+- `sync`: follows changes of the organizations' settings and catches up a
+  run that was missed (a new organization, a send time moved earlier).
+
+Every job first takes or renews the lease and does nothing without it, so
+that with several servers on one database only one scheduler acts. Web
+workers never import this module.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from ..extensions import db
+from ..orgs.models import Organization
+from ..timeutil import utcnow
+from . import lease
+from .delivery import deliver_pending, sender_identity
+from .jobs import all_organizations, catch_up, run_organization
+from .services import rules_by_organization
+
+log = logging.getLogger("tracker.reminders.scheduler")
+
+# A daily run that starts late (the machine was suspended, every thread was
+# busy) still runs within this time; APScheduler's default of 1 second would
+# silently drop it. Later than that, the catch-up of the `sync` job runs it.
+DAILY_MISFIRE_GRACE_SECONDS = 6 * 3600
+SYNC_EVERY_MINUTES = 10
+
+
+class ReminderScheduler:
+    """The jobs of one scheduler process, and whether this process holds the lease."""
+
+    def __init__(self, app: Flask, holder: str | None = None, clock: Callable[[], datetime] = utcnow) -> None:
+        self.app = app
+        self.holder = holder or sender_identity()
+        self.clock = clock  # tests pass a fixed time
+        self.holding = False
+        self.scheduler: BlockingScheduler | None = None
+        self.daily_schedules: dict[int, tuple[int, int, str]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def lease_seconds(self) -> int:
+        return int(self.app.config.get("REMINDER_LEASE_SECONDS", 120))
+
+    # --- the lease ---------------------------------------------------------------
+
+    def _may_act(self, now: datetime) -> tuple[bool, bool]:
+        """(holds the lease, has just taken it over). Call inside an app context."""
+        with self._lock:
+            held = lease.acquire(self.holder, now, self.lease_seconds)
+            taken_over = held and not self.holding
+            if held != self.holding:
+                log.info("Scheduler %s %s the lease", self.holder, "took" if held else "lost")
+            self.holding = held
+            return held, taken_over
+
+    def heartbeat(self, now: datetime | None = None) -> bool:
+        """Take or renew the lease; on taking it, catch up today's missed runs."""
+        with self.app.app_context():
+            now = now or self.clock()
+            held, taken_over = self._may_act(now)
+            if taken_over:
+                catch_up(now)
+                deliver_pending(now=now, sender=self.holder)
+            return held
+
+    # --- jobs ---------------------------------------------------------------------
+
+    def daily(self, organization_id: int, now: datetime | None = None) -> None:
+        with self.app.app_context():
+            now = now or self.clock()
+            if not self._may_act(now)[0]:
+                return
+            org = db.session.get(Organization, organization_id)
+            if org is None:
+                return
+            run_organization(org, trigger="scheduler", now=now)
+            deliver_pending(now=now, sender=self.holder)
+
+    def send(self, now: datetime | None = None) -> None:
+        with self.app.app_context():
+            now = now or self.clock()
+            if self._may_act(now)[0]:
+                deliver_pending(now=now, sender=self.holder)
+
+    def sync(self, now: datetime | None = None) -> None:
+        with self.app.app_context():
+            now = now or self.clock()
+            if self.scheduler is not None:
+                self.schedule_daily_runs(self.scheduler)
+            if self._may_act(now)[0] and catch_up(now):
+                deliver_pending(now=now, sender=self.holder)
+
+    # --- building and running ---------------------------------------------------------
+
+    def schedule_daily_runs(self, scheduler: BlockingScheduler) -> None:
+        """One cron job per organization at its send time, in its time zone.
+        Call inside an app context."""
+        organizations = all_organizations()
+        rules = rules_by_organization(o.id for o in organizations)
+        wanted = {}
+        for org in organizations:
+            if rules[org.id].enabled:
+                send_time = rules[org.id].send_time
+                wanted[org.id] = (send_time.hour, send_time.minute, org.timezone)
+        for org_id in set(self.daily_schedules) - set(wanted):
+            scheduler.remove_job(f"daily-{org_id}")
+            del self.daily_schedules[org_id]
+        for org_id, (hour, minute, tz) in wanted.items():
+            if self.daily_schedules.get(org_id) == (hour, minute, tz):
+                continue
+            trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(tz))
+            if org_id in self.daily_schedules:
+                scheduler.reschedule_job(f"daily-{org_id}", trigger=trigger)
+            else:
+                scheduler.add_job(
+                    self.daily,
+                    trigger,
+                    args=[org_id],
+                    id=f"daily-{org_id}",
+                    name=f"daily reminders of organization {org_id}",
+                    misfire_grace_time=DAILY_MISFIRE_GRACE_SECONDS,
+                    coalesce=True,  # several missed days become one run, for today
+                    max_instances=1,
+                )
+            self.daily_schedules[org_id] = (hour, minute, tz)
+
+    def build(self) -> BlockingScheduler:
+        config = self.app.config
+        scheduler = BlockingScheduler(timezone=ZoneInfo(config["TIMEZONE"]))
+        heartbeat_seconds = max(5, self.lease_seconds // 4)
+        send_minutes = max(1, int(config.get("REMINDER_SEND_EVERY_MINUTES", 5)))
+        # Interval jobs: a late one still runs once (coalesce), within one interval;
+        # a run that is still going blocks the next (max_instances=1).
+        scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=heartbeat_seconds), id="lease",
+                          name="scheduler lease", misfire_grace_time=heartbeat_seconds, coalesce=True, max_instances=1)
+        scheduler.add_job(self.send, IntervalTrigger(minutes=send_minutes), id="send",
+                          name="send pending e-mails", misfire_grace_time=send_minutes * 60, coalesce=True, max_instances=1)
+        scheduler.add_job(self.sync, IntervalTrigger(minutes=SYNC_EVERY_MINUTES), id="sync",
+                          name="follow settings, catch up", misfire_grace_time=SYNC_EVERY_MINUTES * 60,
+                          coalesce=True, max_instances=1)
+        with self.app.app_context():
+            self.schedule_daily_runs(scheduler)
+        self.scheduler = scheduler
+        return scheduler
+
+    def start(self) -> None:
+        """Run until stopped (Ctrl-C, SIGTERM or `stop()`); gives the lease up on the way out."""
+        scheduler = self.build()
+        if threading.current_thread() is threading.main_thread():
+            # `make run` and systemd stop the process with SIGTERM: leave as cleanly as on Ctrl-C.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        log.info("Reminder scheduler %s starting", self.holder)
+        try:
+            self.heartbeat()  # catches up a run missed while no scheduler was running
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
+            with self.app.app_context():
+                lease.release(self.holder, self.clock())
+            self.holding = False
+            log.info("Reminder scheduler %s stopped", self.holder)
+
+    def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
