@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import User
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, InvalidFields, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from . import evidence, rules
@@ -19,15 +19,8 @@ from .models import Evidence, ProgressUpdate, Step
 from .policy import ensure_can_update_step
 
 
-class InvalidProgress(ValidationFailed):
-    """One or more fields of a progress update break a rule; `errors` maps each
-    form field to its messages."""
-
-    def __init__(self, errors: rules.FieldErrors) -> None:
-        first = next(iter(errors.values()))[0]
-        field = next(iter(errors))
-        super().__init__(first, field=field)
-        self.errors = errors
+class InvalidProgress(InvalidFields):
+    """One or more fields of a progress update break a rule."""
 
 
 class StaleProgress(Conflict):
