@@ -122,6 +122,7 @@ DOMAINS = (
     "auth",
     "orgs",
     "measures",
+    "dashboard",
     "admin",
     "demo",
 )

@@ -90,6 +90,8 @@ def create_user(
     for division in member_of.values():
         if division.organization_id != org.id:
             raise ValidationFailed(_l("The division belongs to another organization."), field="divisions")
+        if not division.active:
+            raise ValidationFailed(_l("Choose divisions of your organization that are in use."), field="divisions")
 
     user = User(
         organization_id=org.id,
