@@ -6,7 +6,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cli_support import domain_command
-from .services import DEMO_ACCOUNTS, demo_password, ensure_demo_organization
+from ..timeutil import org_today
+from .services import DEMO_ACCOUNTS, add_demo_progress, demo_password, ensure_demo_organization
 
 demo_cli = click.Group("demo", help="Demo data for trying the application.")
 
@@ -20,8 +21,11 @@ def setup_command(base_url: str) -> None:
     """Create the demo organization (once) and print how to sign in."""
     password = demo_password(current_app.instance_path)
     org, created = ensure_demo_organization(password)
+    progress = add_demo_progress(org, org_today(org))
     click.echo("")
     click.echo(("Created" if created else "Using") + f" demo organization: {org.name}")
+    if progress:
+        click.echo(f"Recorded {progress} progress updates on the demo steps, as their division heads.")
     click.echo(f"Open {base_url}/ and sign in with one of these accounts")
     click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
     for account in DEMO_ACCOUNTS:
