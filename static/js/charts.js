@@ -57,7 +57,7 @@
         spanGaps: true
       };
     });
-    var valueAxis = { min: 0, max: spec.max || 100 };
+    var valueAxis = { min: spec.min || 0, max: spec.max || 100 };
     new window.Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },

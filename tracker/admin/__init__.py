@@ -4,12 +4,16 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from ..audit import display
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from .views import bp
 
     admins = frozenset({Role.ADMIN})
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        audit_field=display.field_label, audit_value=display.field_value, audit_details=display.visible_details
+    )
     add_nav_item(app, NavItem(_l("Administration"), "admin.index", admins, order=90))
     add_nav_item(app, NavItem(_l("Users and divisions"), "admin.index", admins, order=10), menu="admin")
     add_nav_item(app, NavItem(_l("Measures and steps"), "measures.measure_list", admins, order=20), menu="admin")

@@ -13,16 +13,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from ..importer.rules import INDICATOR_NAMES, LEVELS
 from ..labels import ROLE_LABELS
 from ..measures.forms import Required
 
-PASSWORD_CHOICES = [("generate", _l("Generate a password for me")), ("type", _l("I will type a password"))]
+PASSWORD_CHOICES = [SelectChoice("generate", _l("Generate a password for me")),
+                    SelectChoice("type", _l("I will type a password"))]
 
 
-def role_choices() -> list[tuple[str, object]]:
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class UserForm(FlaskForm):
@@ -59,8 +61,8 @@ class AssessmentForm(FlaskForm):
     eit2_score = StringField(_l("EIT, part 2"), render_kw={"inputmode": "decimal"})
     oit_score = StringField("OIT", render_kw={"inputmode": "decimal"})
     overall_score = StringField(_l("Overall score"), render_kw={"inputmode": "decimal"})
-    level = SelectField(_l("Level"), choices=[("", _l("Work it out from the scores"))] + [(v, v) for v in LEVELS],
-                        validate_choice=False)
+    level = SelectField(_l("Level"), choices=[SelectChoice("", _l("Work it out from the scores"))]
+                        + [SelectChoice(v, v) for v in LEVELS], validate_choice=False)
     submit = SubmitField(_l("Save scores"))
 
     def indicator_fields(self):

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from ..audit import queries as audit_queries
 from ..audit.models import AuditEvent
@@ -293,15 +294,17 @@ def assessment_edit(assessment_id: int | None = None):
 def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
     actor_ids = {str(u.id): u.id for u in users}
     actions, targets = audit_queries.recorded_actions(current_user.organization_id)
-    form.actor.choices = [("", _("Anyone")), ("system", _("The system (command line, scheduled jobs)"))] + [
-        (str(u.id), u.display_name) for u in users]
-    form.action.choices = [("", _("Any change"))] + [
-        (audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=_target_label(t))) for t in targets
-    ] + [(a, _action_label(a)) for a in actions]
+    form.actor.choices = [SelectChoice("", _("Anyone")),
+                          SelectChoice("system", _("The system (command line, scheduled jobs)"))] + [
+        SelectChoice(str(u.id), u.display_name) for u in users]
+    form.action.choices = [SelectChoice("", _("Any change"))] + [
+        SelectChoice(audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=_target_label(t)))
+        for t in targets
+    ] + [SelectChoice(a, _action_label(a)) for a in actions]
     filters: dict = {}
     if form.actor.data in actor_ids:
         filters["actor_id"] = actor_ids[form.actor.data]
-    if form.action.data and form.action.data in {value for value, _ in form.action.choices}:
+    if form.action.data and form.action.data in {choice.value for choice in form.action.choices}:
         filters["action"] = form.action.data
     for name in ("date_from", "date_to"):
         text = (form[name].data or "").strip()

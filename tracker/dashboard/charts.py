@@ -35,8 +35,13 @@ def trend_chart(assessments: Sequence[Assessment], year_label: Callable[[int], s
     """The organization's ITA scores over the years; None until two years are recorded."""
     if len(assessments) < 2:
         return None
+    scores = [float(v) for a in assessments for v in (a.overall_score, a.iit_score, a.eit_score, a.oit_score)
+              if v is not None]
+    # Scores differ by a few points from year to year; an axis from 0 would flatten them.
+    lowest = min(scores, default=0.0)
     return {
         "type": "line",
+        "min": max(0, int(lowest // 10) * 10 - 10),
         "max": 100,
         "labels": [year_label(a.fiscal_year) for a in assessments],
         "datasets": [

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from ..labels import STEP_STATUS_LABELS
 from ..importer.rules import INDICATOR_NAMES
@@ -25,12 +26,12 @@ class Required:
         pass
 
 
-def status_choices() -> list[tuple[str, object]]:
-    return [(status.value, label) for status, label in STEP_STATUS_LABELS.items()]
+def status_choices() -> list[SelectChoice]:
+    return [SelectChoice(status.value, label) for status, label in STEP_STATUS_LABELS.items()]
 
 
-def indicator_choices() -> list[tuple[str, str]]:
-    return [(str(n), f"{n}. {name}") for n, name in INDICATOR_NAMES.items()]
+def indicator_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(n), f"{n}. {name}") for n, name in INDICATOR_NAMES.items()]
 
 
 class ProgressForm(FlaskForm):

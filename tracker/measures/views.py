@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
 from ..errors import DomainError, show_on_form
@@ -283,7 +284,7 @@ def _division_choices(assigned: list[Division]) -> list[Division]:
 
 def _render_step_form(form: StepForm, measure: Measure, step: Step | None):
     choices = _division_choices(step.divisions if step else [])
-    form.divisions.choices = [(str(d.id), d.name) for d in choices]
+    form.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,
                            division_choices=choices, confirm_form=ConfirmForm()), 400 if form.errors else 200
 
