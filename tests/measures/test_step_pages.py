@@ -67,6 +67,8 @@ def test_the_head_records_progress_with_evidence(head_signed_in, client, evidenc
     assert download.headers["Content-Disposition"].startswith("inline;")
     assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
     assert "private" in download.headers["Cache-Control"]
+    policy = download.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy  # no script runs from evidence
     forced = client.get(f"/evidence/{item.id}?download=1")
     assert forced.headers["Content-Disposition"].startswith("attachment;")
 
@@ -98,6 +100,13 @@ def test_bad_input_gets_a_thai_message_next_to_the_field_and_saves_nothing(
     # What the person typed is still there, to correct rather than retype.
     if field != "note":
         assert "จัดทำร่างแผนแล้ว" in body
+
+
+def test_a_refused_form_asks_to_attach_the_files_again(head_signed_in, client, evidence_files):
+    body = post(client, head_signed_in.late_step, files=[("a.pdf", PDF)], note="").get_data(as_text=True)
+    assert 'id="reattach-files"' in body
+    assert 'id="reattach-files"' not in post(client, head_signed_in.late_step, note="").get_data(as_text=True)
+    assert evidence_files() == []
 
 
 def test_all_errors_are_shown_together(head_signed_in, client):

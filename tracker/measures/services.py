@@ -30,7 +30,8 @@ class StaleProgress(Conflict):
     def __init__(self, newer: list[ProgressUpdate], current_version: int) -> None:
         super().__init__(
             _l("Someone else recorded progress on this step after you opened the form. "
-               "Your update has not been saved: read theirs below, then send yours again if it is still right.")
+               "Your update has not been saved: read theirs below, then send yours again (with its files) "
+               "if it is still right.")
         )
         self.newer = newer
         self.current_version = current_version

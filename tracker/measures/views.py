@@ -23,6 +23,18 @@ from .policy import can_update_step
 
 bp = Blueprint("measures", __name__)
 
+# Evidence is shown by the browser's own PDF and image viewers: they may embed
+# the file, but nothing served from there may run a script on our origin.
+EVIDENCE_CSP = "; ".join([
+    "default-src 'none'",
+    "img-src 'self'",
+    "object-src 'self'",
+    "style-src 'unsafe-inline'",
+    "frame-ancestors 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
+
 
 # --- lists behind the dashboard's figures ---------------------------------------
 
@@ -112,7 +124,7 @@ def _progress_form(step: Step, today) -> ProgressForm:
     )
 
 
-def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200):
+def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False):
     today = organization_today()
     can_update = can_update_step(current_user, step)
     if can_update and form is None:
@@ -126,6 +138,7 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         can_update=can_update,
         form=form,
         conflict=conflict,
+        reattach=reattach,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
         status=status,
@@ -143,6 +156,9 @@ def step_detail(step_id: int):
 def record_step_progress(step_id: int):
     step = _load_step(step_id)
     form = ProgressForm()
+    files = request.files.getlist(form.files.name)
+    # Browsers never refill a file input, so a refused form must say so.
+    reattach = any(f.filename for f in files)
     try:
         services.record_progress(
             current_user,
@@ -151,7 +167,7 @@ def record_step_progress(step_id: int):
             status=form.status.data,
             note=form.note.data,
             work_date=form.work_date.data,
-            files=request.files.getlist(form.files.name),
+            files=files,
             base_version=form.base_version.data,
             blocked_reason=form.blocked_reason.data,
             today=organization_today(),
@@ -159,11 +175,11 @@ def record_step_progress(step_id: int):
     except services.StaleProgress as conflict:
         db.session.rollback()
         form.base_version.data = conflict.current_version
-        return _render_step(_load_step(step_id), form, conflict=conflict, code=409)
+        return _render_step(_load_step(step_id), form, conflict=conflict, code=409, reattach=reattach)
     except services.InvalidProgress as error:
         db.session.rollback()
         show_on_form(form, error)
-        return _render_step(_load_step(step_id), form, code=400)
+        return _render_step(_load_step(step_id), form, code=400, reattach=reattach)
     db.session.commit()
     flash(_("Progress saved. Thank you."), "success")
     return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
@@ -189,6 +205,7 @@ def evidence_file(evidence_id: int):
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = EVIDENCE_CSP
     response.cache_control.private = True
     return response
 
