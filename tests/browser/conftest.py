@@ -75,18 +75,36 @@ def live_server(app, ctx, monkeypatch, fixed_today):
         shutil.rmtree(evidence_directory(app.instance_path), ignore_errors=True)
 
 
+def console_errors(tab) -> list[str]:
+    """Errors of the pages of `tab`: console errors (a CSP violation included)
+    and failed requests, except the /favicon.ico Chromium asks for on its own."""
+    return list(tab.console_errors)
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser tab (its own cookies) that fails the test on a console error."""
+    """A fresh browser tab (its own cookies); any console error fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
     context.set_default_timeout(15_000)
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def on_console(message) -> None:
+        # A failed load is reported with its URL by on_response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"{response.status} {response.url}")
+
+    tab.on("console", on_console)
+    tab.on("response", on_response)
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.console_errors = errors
     yield tab
     context.close()
+    assert console_errors(tab) == [], "the browser logged errors"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from tracker.extensions import db
 from tracker.models import Evidence, Role, Step, StepStatus
 
 from ..conftest import TEST_PASSWORD, TODAY
+from .conftest import console_errors
 from ..measures.files import PDF
 
 pytestmark = pytest.mark.browser
@@ -24,12 +25,6 @@ def sign_in(page, email: str) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url("**/login")
-
-
-def real_errors(page) -> list[str]:
-    # Chromium asks for /favicon.ico on its own; nothing else may fail (a CSP
-    # violation would show up here too).
-    return [e for e in page.console_errors if "favicon" not in e and "404" not in e]
 
 
 @pytest.fixture
@@ -82,7 +77,7 @@ def test_head_closes_an_overdue_step_and_the_executive_sees_it(page, municipalit
     assert "จัดทำแผนเสร็จแล้ว นายก อบต. ลงนามประกาศใช้" in history.inner_text()
     assert history.get_by_role("link", name="รายงานการประชุมจัดทำแผน.pdf").count() == 1
     assert "เสร็จแล้ว" in page.locator("#step-status").inner_text()
-    assert real_errors(page) == []
+    assert console_errors(page) == []
     sign_out(page)
 
     stored = db.session.scalars(sa.select(Evidence)).one()
@@ -99,7 +94,7 @@ def test_head_closes_an_overdue_step_and_the_executive_sees_it(page, municipalit
     assert page.evaluate("() => [...document.querySelectorAll('canvas[data-chart]')]"
                          ".every(c => Chart.getChart(c) !== undefined)")
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
-    assert real_errors(page) == []
+    assert console_errors(page) == []
 
     done = db.session.scalars(sa.select(Step).where(Step.text == "จัดทำแผนการดำเนินงานประจำปี")).one()
     assert (done.status, done.percent, done.version) == (StepStatus.DONE, 100, 2)
