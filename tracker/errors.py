@@ -89,6 +89,11 @@ def register_error_pages(app: Flask) -> None:
     def domain_not_found(error: NotFound):
         return page(404, _("Page not found"), str(error.message))
 
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        # A rule refused something a view did not handle itself: say why, not "500".
+        return page(error.status_code, _("This could not be done"), str(error.message))
+
     @app.errorhandler(413)
     def too_large(error):
         return page(413, _("File too large"), _("The upload is larger than the server accepts. Please send smaller files."))

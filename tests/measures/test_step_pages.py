@@ -181,6 +181,13 @@ def test_a_missing_file_is_not_found(head_signed_in, client, evidence_files):
     assert client.get(f"/evidence/{item.id}").status_code == 404
 
 
+def test_a_form_without_its_version_is_refused_politely(head_signed_in, client):
+    response = post(client, head_signed_in.late_step, base_version="")
+    assert response.status_code == 400
+    assert "โหลดหน้าใหม่" in response.get_data(as_text=True)
+    assert count(ProgressUpdate) == 0
+
+
 def test_csrf_is_required(app, head_signed_in, client, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     assert post(client, head_signed_in.late_step).status_code == 400

@@ -65,8 +65,3 @@ class StepForm(FlaskForm):
     divisions = SelectMultipleField(_l("Responsible divisions"), coerce=str, validate_choice=False)
     submit = SubmitField(_l("Save step"))
 
-
-class ConfirmForm(FlaskForm):
-    """A button that posts (remove, move), with its CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))

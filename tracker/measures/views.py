@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
-from ..errors import DomainError, show_on_form
+from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
 from ..main.views import organization_today
 from ..orgs.models import Division
@@ -17,7 +17,7 @@ from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
 from . import editing, evidence, queries, services, status
 from .filters import read_filters
-from .forms import ConfirmForm, MeasureForm, ProgressForm, StepForm
+from .forms import MeasureForm, ProgressForm, StepForm
 from .models import Evidence, Measure, ProgressUpdate, Step
 from .policy import can_update_step
 
@@ -96,7 +96,6 @@ def measure_detail(measure_id: int):
         assessment=assessment,
         latest=queries.latest_updates([s.id for s in measure.steps]),
         status=status,
-        confirm_form=ConfirmForm(),
     )
 
 
@@ -176,7 +175,9 @@ def record_step_progress(step_id: int):
         db.session.rollback()
         form.base_version.data = conflict.current_version
         return _render_step(_load_step(step_id), form, conflict=conflict, code=409, reattach=reattach)
-    except services.InvalidProgress as error:
+    except (PermissionDenied, NotFound):
+        raise  # their own error pages (403, 404)
+    except DomainError as error:
         db.session.rollback()
         show_on_form(form, error)
         return _render_step(_load_step(step_id), form, code=400, reattach=reattach)
@@ -303,7 +304,7 @@ def _render_step_form(form: StepForm, measure: Measure, step: Step | None):
     choices = _division_choices(step.divisions if step else [])
     form.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,
-                           division_choices=choices, confirm_form=ConfirmForm()), 400 if form.errors else 200
+                           division_choices=choices), 400 if form.errors else 200
 
 
 @bp.route("/measures/<int:measure_id>/steps/new", methods=["GET", "POST"])
