@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from ..importer.rules import INDICATOR_NAMES, LEVELS
-from ..labels import ROLE_LABELS
+from ..importer.rules import LEVELS
+from ..labels import INDICATOR_NAMES, ROLE_LABELS
 from ..measures.forms import Required
 
 PASSWORD_CHOICES = [SelectChoice("generate", _l("Generate a password for me")),

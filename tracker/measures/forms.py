@@ -11,8 +11,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ..labels import STEP_STATUS_LABELS
-from ..importer.rules import INDICATOR_NAMES
+from ..labels import INDICATOR_NAMES, STEP_STATUS_LABELS
 from .evidence import ACCEPT_ATTRIBUTE
 
 
