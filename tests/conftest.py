@@ -125,6 +125,14 @@ def today() -> date:
     return TODAY
 
 
+@pytest.fixture
+def fixed_today(app, monkeypatch) -> date:
+    """Pages and jobs see TODAY as the organization's today (FIXED_TODAY), so that
+    "overdue" and "due soon" do not depend on the clock."""
+    monkeypatch.setitem(app.config, "FIXED_TODAY", TODAY)
+    return TODAY
+
+
 # --- factories ---------------------------------------------------------------
 
 _counter = itertools.count(1)

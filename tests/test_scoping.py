@@ -29,14 +29,15 @@ def test_the_same_urls_work_inside_the_org(client, sign_in, make_user, two_orgs)
     assert client.get(f"/steps/{measure_b.steps[0].id}").status_code == 200
 
 
-def test_home_lists_only_own_measures(client, sign_in, make_org, make_user, make_measure):
+def test_lists_and_dashboard_show_only_own_measures(client, sign_in, make_org, make_user, make_measure):
     org_a, org_b = make_org(), make_org()
-    make_measure(org_a, title="มาตรการของ A")
-    make_measure(org_b, title="มาตรการของ B")
-    sign_in(make_user(org_a))
-    body = client.get("/").get_data(as_text=True)
-    assert "มาตรการของ A" in body
-    assert "มาตรการของ B" not in body
+    make_measure(org_a, title="มาตรการของ A", steps=["ขั้นตอนของ A"])
+    make_measure(org_b, title="มาตรการของ B", steps=["ขั้นตอนของ B"])
+    sign_in(make_user(org_a, Role.EXECUTIVE))
+    for path in ("/measures", "/steps"):
+        body = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert "มาตรการของ A" in body, path
+        assert "มาตรการของ B" not in body, path
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.DIVISION_HEAD, Role.EXECUTIVE])

@@ -124,6 +124,7 @@ DOMAINS = (
     "orgs",
     "measures",
     "importer",
+    "dashboard",
     "admin",
     "reminders",
     "demo",

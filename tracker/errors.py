@@ -24,6 +24,29 @@ class ValidationFailed(DomainError):
     """Input that breaks a rule (a duplicate e-mail, a percent out of range...)."""
 
 
+class InvalidFields(ValidationFailed):
+    """Several fields break rules at once; `errors` maps each form field to its
+    messages, so a form can show all of them next to their fields."""
+
+    def __init__(self, errors: dict[str, list]) -> None:
+        field, messages = next(iter(errors.items()))
+        super().__init__(messages[0], field=field)
+        self.errors = errors
+
+
+def show_on_form(form, error: DomainError) -> None:
+    """Put a domain error's message(s) next to the form field(s) they concern,
+    or at the top of the form when they concern no field of it."""
+    errors = getattr(error, "errors", None) or {error.field: [error.message]}
+    for name, messages in errors.items():
+        target = getattr(form, name, None) if name else None
+        texts = [str(m) for m in messages]
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, *texts]
+        else:
+            form.form_errors.extend(texts)
+
+
 class PermissionDenied(DomainError):
     """The user may not do this; shown as 403."""
 
@@ -65,6 +88,11 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def domain_not_found(error: NotFound):
         return page(404, _("Page not found"), str(error.message))
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        # A rule refused something a view did not handle itself: say why, not "500".
+        return page(error.status_code, _("This could not be done"), str(error.message))
 
     @app.errorhandler(413)
     def too_large(error):

@@ -78,6 +78,41 @@ INDICATOR_NAMES = {
 }
 
 
+# What each audited action means, for the audit log; actions added later by
+# other domains show their code until they add a label here.
+AUDIT_ACTION_LABELS = {
+    "organization.create": _l("Organization created"),
+    "division.create": _l("Division added"),
+    "division.update": _l("Division renamed"),
+    "division.archive": _l("Division archived"),
+    "division.restore": _l("Division brought back"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.password": _l("Password changed"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.activate": _l("Account reactivated"),
+    "measure.create": _l("Measure added"),
+    "measure.update": _l("Measure changed"),
+    "measure.remove": _l("Measure removed"),
+    "step.create": _l("Step added"),
+    "step.update": _l("Step changed"),
+    "step.move": _l("Step moved"),
+    "step.remove": _l("Step removed"),
+    "step.progress": _l("Progress recorded"),
+    "assessment.create": _l("ITA scores entered"),
+    "assessment.update": _l("ITA scores corrected"),
+}
+
+TARGET_TYPE_LABELS = {
+    "Organization": _l("Organization"),
+    "Division": _l("Division"),
+    "User": _l("User account"),
+    "Measure": _l("Measure"),
+    "Step": _l("Step"),
+    "Assessment": _l("ITA scores"),
+}
+
+
 def label(value) -> str:
     for table in (ROLE_LABELS, STEP_STATUS_LABELS, WORK_GROUP_LABELS, MEASURE_STATE_LABELS, ORG_KIND_LABELS):
         if value in table:
@@ -95,4 +130,6 @@ def init_app(app: Flask) -> None:
         label=label,
         colour=colour,
         indicator_name=lambda number: str(INDICATOR_NAMES.get(number, number)),
+        action_label=lambda action: str(AUDIT_ACTION_LABELS.get(action, action)),
+        target_label=lambda kind: str(TARGET_TYPE_LABELS.get(kind, kind)),
     )

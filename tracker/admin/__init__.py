@@ -1,12 +1,21 @@
-"""Administration pages: users, divisions and the audit trail."""
+"""Administration pages: users, divisions, ITA scores and the audit trail."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from ..audit import display
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from .views import bp
 
+    admins = frozenset({Role.ADMIN})
     app.register_blueprint(bp)
-    add_nav_item(app, NavItem(_l("Administration"), "admin.index", frozenset({Role.ADMIN}), order=90))
+    app.jinja_env.globals.update(
+        audit_field=display.field_label, audit_value=display.field_value, audit_details=display.visible_details
+    )
+    add_nav_item(app, NavItem(_l("Administration"), "admin.index", admins, order=90))
+    add_nav_item(app, NavItem(_l("Users and divisions"), "admin.index", admins, order=10), menu="admin")
+    add_nav_item(app, NavItem(_l("Measures and steps"), "measures.measure_list", admins, order=20), menu="admin")
+    add_nav_item(app, NavItem(_l("ITA scores"), "admin.assessments", admins, order=30), menu="admin")
+    add_nav_item(app, NavItem(_l("Audit log"), "admin.audit", admins, order=40), menu="admin")

@@ -1,6 +1,7 @@
 """Creating users, checking passwords, changing roles and memberships."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -14,7 +15,8 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
-from .models import LoginAttempt, Membership, Role, User
+from .models import LoginAttempt, Membership, Role, User, new_session_token
+from .permissions import ensure_admin, ensure_same_org
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the e-mail is unknown, so that a wrong e-mail and a
@@ -68,7 +70,13 @@ def create_user(
     locale: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """Create a user of `org`, member of `divisions` and head of `head_of`."""
+    """Create a user of `org`, member of `divisions` and head of `head_of`.
+
+    `actor` is the administrator doing it (None from the command line).
+    """
+    if actor is not None:
+        ensure_admin(actor)
+        ensure_same_org(actor, org.id)
     email = normalize_email(email)
     display_name = " ".join((display_name or "").split())
     if not display_name:
@@ -82,6 +90,8 @@ def create_user(
     for division in member_of.values():
         if division.organization_id != org.id:
             raise ValidationFailed(_l("The division belongs to another organization."), field="divisions")
+        if not division.active:
+            raise ValidationFailed(_l("Choose divisions of your organization that are in use."), field="divisions")
 
     user = User(
         organization_id=org.id,
@@ -178,3 +188,126 @@ def change_password(user: User, new_password: str, *, actor: User | None = None)
     validate_password(new_password)
     user.set_password(new_password)
     record(user.organization_id, actor, "user.password", user)
+
+
+# Letters and digits that cannot be mistaken for one another when read aloud
+# or copied from paper (no 0/O, 1/l/I).
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
+
+
+def generate_password(groups: int = 3, size: int = 4) -> str:
+    """A random password an administrator can pass on, e.g. `kq7M-vT3x-9cNa`."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(size)) for _ in range(groups)
+    )
+
+
+def _memberships(user: User, division_ids: Iterable[object], head_ids: Iterable[object]) -> tuple[set[int], set[int]]:
+    """Check the chosen divisions; archived ones only if the user is already in them."""
+    def ints(values: Iterable[object]) -> set[int]:
+        found = set()
+        for value in values or ():
+            try:
+                found.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        return found
+
+    members, heads = ints(division_ids), ints(head_ids)
+    members |= heads
+    if not members:
+        return set(), set()
+    divisions = db.session.scalars(
+        sa.select(Division).where(Division.organization_id == user.organization_id, Division.id.in_(members))
+    ).all()
+    allowed = {d.id for d in divisions if d.active or d.id in user.division_ids}
+    if allowed != members:
+        raise ValidationFailed(_l("Choose divisions of your organization that are in use."), field="divisions")
+    return members, heads
+
+
+def _refuse_self_lockout(actor: User, user: User, *, role: Role, active: bool) -> None:
+    if actor.id != user.id:
+        return
+    if not active:
+        raise ValidationFailed(_l("You cannot deactivate your own account."), field="active")
+    if role != Role.ADMIN:
+        raise ValidationFailed(
+            _l("You cannot take away your own administrator role; ask another administrator."), field="role"
+        )
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    display_name: str,
+    email: str,
+    role: Role | str,
+    division_ids: Iterable[object] = (),
+    head_ids: Iterable[object] = (),
+) -> dict:
+    """Change a user's name, e-mail, role, divisions and head flags (administrators only)."""
+    ensure_admin(actor)
+    ensure_same_org(actor, user.organization_id)
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
+    email = normalize_email(email)
+    if email_taken(email, except_user_id=user.id):
+        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+    role = parse_role(role)
+    _refuse_self_lockout(actor, user, role=role, active=user.active)
+    members, heads = _memberships(user, division_ids, head_ids)
+
+    changes: dict[str, list] = {}
+    for name, new in (("display_name", display_name), ("email", email), ("role", role)):
+        old = getattr(user, name)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(user, name, new)
+    old_members = {m.division_id: m.is_head for m in user.memberships}
+    new_members = {division_id: division_id in heads for division_id in members}
+    if old_members != new_members:
+        changes["divisions"] = [sorted(old_members), sorted(new_members)]
+        changes["heads"] = [sorted(k for k, v in old_members.items() if v), sorted(heads)]
+        by_division = {m.division_id: m for m in user.memberships}
+        user.memberships = [
+            _membership(by_division.get(division_id), division_id, is_head)
+            for division_id, is_head in new_members.items()
+        ]
+    if changes:
+        record(user.organization_id, actor, "user.update", user, changes=changes)
+        db.session.flush()
+    return changes
+
+
+def _membership(existing: Membership | None, division_id: int, is_head: bool) -> Membership:
+    if existing is None:
+        return Membership(division_id=division_id, is_head=is_head)
+    existing.is_head = is_head
+    return existing
+
+
+def set_user_active(actor: User, user: User, active: bool) -> bool:
+    """Deactivate (signing the user out everywhere) or reactivate an account.
+    Returns whether anything changed."""
+    ensure_admin(actor)
+    ensure_same_org(actor, user.organization_id)
+    _refuse_self_lockout(actor, user, role=user.role, active=active)
+    if user.active == active:
+        return False
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    record(user.organization_id, actor, "user.activate" if active else "user.deactivate", user, email=user.email)
+    db.session.flush()
+    return True
+
+
+def set_password_for(actor: User, user: User, password: str) -> None:
+    """An administrator sets a new password for someone (who is signed out everywhere)."""
+    ensure_admin(actor)
+    ensure_same_org(actor, user.organization_id)
+    change_password(user, password, actor=actor)
+    db.session.flush()

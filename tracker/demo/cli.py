@@ -6,8 +6,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cli_support import domain_command
+from ..timeutil import org_today
 from .report import import_demo_report
-from .services import DEMO_ACCOUNTS, demo_password, ensure_demo_organization
+from .services import DEMO_ACCOUNTS, add_demo_progress, demo_password, ensure_demo_organization
 
 demo_cli = click.Group("demo", help="Demo data for trying the application.")
 
@@ -26,6 +27,9 @@ def setup_command(base_url: str) -> None:
     report = import_demo_report(org)
     if report is not None:
         click.echo(f"Imported its ITA report: {len(report.measures)} measures, {report.step_count} steps")
+    progress = add_demo_progress(org, org_today(org))
+    if progress:
+        click.echo(f"Recorded {progress} progress updates on the demo steps, as their division heads.")
     click.echo(f"Open {base_url}/ and sign in with one of these accounts")
     click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
     for account in DEMO_ACCOUNTS:

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..measures.models import Measure
-from ..thai import fiscal_year
 from ..timeutil import org_today
 
 bp = Blueprint("main", __name__)
@@ -21,15 +19,10 @@ def organization_today():
 @bp.route("/")
 @login_required
 def home():
-    today = organization_today()
-    measures = db.session.scalars(
-        sa.select(Measure)
-        .where(Measure.organization_id == current_user.organization_id)
-        .order_by(Measure.fiscal_year.desc(), Measure.indicator_number, Measure.position)
-    ).all()
-    return render_template(
-        "main/home.html", measures=measures, today=today, current_fiscal_year=fiscal_year(today)
-    )
+    """Executives and admins start on the dashboard; division heads and staff on My work."""
+    from ..dashboard.views import my_work, overview
+
+    return overview() if current_user.sees_dashboard else my_work()
 
 
 @bp.route("/healthz")

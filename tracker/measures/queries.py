@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..orgs.models import Division
@@ -56,12 +56,16 @@ def default_fiscal_year(organization_id: int, today: date) -> int:
 
 
 def steps_query(organization_id: int) -> sa.Select:
-    """Steps of the organization with their measure and divisions loaded in two more queries."""
+    """Steps of the organization with their measure and divisions, in one query.
+
+    Divisions are joined rather than loaded by a second "IN (...)" query, which
+    SQLAlchemy splits every 500 steps: the count must not grow with the data.
+    """
     return (
         sa.select(Step)
         .join(Step.measure)
         .where(Step.organization_id == organization_id)
-        .options(contains_eager(Step.measure), selectinload(Step.divisions))
+        .options(contains_eager(Step.measure), joinedload(Step.divisions))
         .order_by(Step.due_date, Measure.indicator_number, Step.position)
     )
 
@@ -238,6 +242,47 @@ class Summary:
         return mean_progress(line.step.percent for line in self.steps)
 
 
+def step_lines(steps: Iterable[Step], today: date, window: int = DUE_SOON_DAYS) -> list[StepLine]:
+    """Steps as list lines (group, days left, last update), most urgent first."""
+    steps = list(steps)
+    last_updates = last_update_times([s.id for s in steps])
+    lines = [
+        StepLine(
+            step=s,
+            group=work_group(s.status, s.due_date, today, window),
+            days_left=days_until(s.due_date, today),
+            last_update_at=last_updates.get(s.id),
+        )
+        for s in steps
+    ]
+    lines.sort(
+        key=lambda line: (
+            urgency_key(line.step.status, line.step.due_date, today),
+            line.step.measure.indicator_number,
+            line.step.position,
+        )
+    )
+    return lines
+
+
+def my_work(organization_id: int, division_ids: Iterable[int], fiscal_year: int, today: date) -> list[StepLine]:
+    """The steps of `division_ids` in `fiscal_year`, and unfinished ones of earlier
+    years, most urgent first (the My work page)."""
+    steps = load_steps(organization_id, fiscal_year, division_ids=division_ids, open_from_earlier_years=True)
+    return step_lines(steps, today)
+
+
+def assessment_history(organization_id: int) -> list[Assessment]:
+    """The organization's ITA results, oldest first (the trend chart)."""
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.organization_id == organization_id)
+            .order_by(Assessment.fiscal_year)
+        )
+    )
+
+
 def summarize(
     organization_id: int,
     fiscal_year: int,
@@ -250,17 +295,7 @@ def summarize(
     steps = load_steps(
         organization_id, fiscal_year, division_ids=[division_id] if division_id is not None else None
     )
-    last_updates = last_update_times([s.id for s in steps])
-    lines = [
-        StepLine(
-            step=s,
-            group=work_group(s.status, s.due_date, today, window),
-            days_left=days_until(s.due_date, today),
-            last_update_at=last_updates.get(s.id),
-        )
-        for s in steps
-    ]
-    lines.sort(key=lambda line: (urgency_key(line.step.status, line.step.due_date, today), line.step.measure.indicator_number, line.step.position))
+    lines = step_lines(steps, today, window)
 
     by_measure: dict[int, list[Step]] = defaultdict(list)
     for s in steps:

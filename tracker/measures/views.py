@@ -1,55 +1,378 @@
-"""Pages of a measure and of a step."""
+"""Pages of measures and steps: reading, recording progress, evidence files, and the administrator's edits."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
+from ..auth.permissions import admin_required
+from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
+from ..extensions import db
 from ..main.views import organization_today
+from ..orgs.models import Division
 from ..scoping import get_in_org_or_404
-from . import status
-from .models import Measure, ProgressUpdate, Step
+from ..thai import fiscal_year_bounds, format_date_numeric
+from . import editing, evidence, queries, services, status
+from .filters import read_filters
+from .forms import MeasureForm, ProgressForm, StepForm
+from .models import Evidence, Measure, ProgressUpdate, Step
 from .policy import can_update_step
 
 bp = Blueprint("measures", __name__)
 
+# Evidence is shown by the browser's own PDF and image viewers: they may embed
+# the file, but nothing served from there may run a script on our origin.
+EVIDENCE_CSP = "; ".join([
+    "default-src 'none'",
+    "img-src 'self'",
+    "object-src 'self'",
+    "style-src 'unsafe-inline'",
+    "frame-ancestors 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
 
-@bp.route("/measures/<int:measure_id>")
+
+# --- lists behind the dashboard's figures ---------------------------------------
+
+@bp.route("/measures")
 @login_required
-def measure_detail(measure_id: int):
-    measure = get_in_org_or_404(
+def measure_list():
+    today = organization_today()
+    filters = read_filters(request.args, current_user.organization_id, today)
+    summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
+    lines = [
+        line for line in summary.measures
+        if (filters.state is None or line.state == filters.state)
+        and (filters.indicator is None or line.measure.indicator_number == filters.indicator)
+    ]
+    return render_template("measures/measure_list.html", lines=lines, filters=filters, today=today,
+                           states=list(status.MeasureState))
+
+
+@bp.route("/steps")
+@login_required
+def step_list():
+    today = organization_today()
+    filters = read_filters(request.args, current_user.organization_id, today)
+    summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
+    lines = [
+        line for line in summary.steps
+        if (filters.group is None or line.group == filters.group)
+        and (filters.indicator is None or line.step.measure.indicator_number == filters.indicator)
+    ]
+    return render_template("measures/step_list.html", lines=lines, filters=filters, today=today,
+                           groups=list(status.WorkGroup))
+
+
+# --- a measure ------------------------------------------------------------------
+
+def _load_measure(measure_id: int) -> Measure:
+    return get_in_org_or_404(
         Measure,
         measure_id,
         current_user.organization_id,
         selectinload(Measure.steps).selectinload(Step.divisions),
     )
+
+
+@bp.route("/measures/<int:measure_id>")
+@login_required
+def measure_detail(measure_id: int):
+    measure = _load_measure(measure_id)
     today = organization_today()
     facts = [status.StepFacts(s.status, s.percent, s.due_date) for s in measure.steps]
+    assessment = measure.assessment or queries.assessment_for_measures(measure.organization_id, measure.fiscal_year)
     return render_template(
         "measures/measure.html",
         measure=measure,
         today=today,
         progress=status.mean_progress(f.percent for f in facts),
         state=status.measure_state(facts, today),
+        indicator=assessment.indicator(measure.indicator_number) if assessment else None,
+        assessment=assessment,
+        latest=queries.latest_updates([s.id for s in measure.steps]),
         status=status,
     )
+
+
+# --- a step and its progress -------------------------------------------------------
+
+def _load_step(step_id: int) -> Step:
+    return get_in_org_or_404(
+        Step,
+        step_id,
+        current_user.organization_id,
+        selectinload(Step.divisions),
+        selectinload(Step.measure),
+        selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
+        selectinload(Step.updates).selectinload(ProgressUpdate.author),
+    )
+
+
+def _progress_form(step: Step, today) -> ProgressForm:
+    return ProgressForm(
+        formdata=None,
+        percent=str(step.percent),
+        status=step.status.value,
+        work_date=format_date_numeric(today),
+        base_version=step.version,
+    )
+
+
+def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False):
+    today = organization_today()
+    can_update = can_update_step(current_user, step)
+    if can_update and form is None:
+        form = _progress_form(step, today)
+    return render_template(
+        "measures/step.html",
+        step=step,
+        today=today,
+        group=status.work_group(step.status, step.due_date, today),
+        days_left=status.days_until(step.due_date, today),
+        can_update=can_update,
+        form=form,
+        conflict=conflict,
+        reattach=reattach,
+        max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
+        max_files=current_app.config["EVIDENCE_MAX_FILES"],
+        status=status,
+    ), code
 
 
 @bp.route("/steps/<int:step_id>")
 @login_required
 def step_detail(step_id: int):
-    step = get_in_org_or_404(
-        Step,
-        step_id,
-        current_user.organization_id,
-        selectinload(Step.divisions),
-        selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
-        selectinload(Step.updates).selectinload(ProgressUpdate.author),
+    return _render_step(_load_step(step_id), None)
+
+
+@bp.post("/steps/<int:step_id>/progress")
+@login_required
+def record_step_progress(step_id: int):
+    step = _load_step(step_id)
+    form = ProgressForm()
+    files = request.files.getlist(form.files.name)
+    # Browsers never refill a file input, so a refused form must say so.
+    reattach = any(f.filename for f in files)
+    try:
+        services.record_progress(
+            current_user,
+            step,
+            percent=form.percent.data,
+            status=form.status.data,
+            note=form.note.data,
+            work_date=form.work_date.data,
+            files=files,
+            base_version=form.base_version.data,
+            blocked_reason=form.blocked_reason.data,
+            today=organization_today(),
+        )
+    except services.StaleProgress as conflict:
+        db.session.rollback()
+        form.base_version.data = conflict.current_version
+        return _render_step(_load_step(step_id), form, conflict=conflict, code=409, reattach=reattach)
+    except (PermissionDenied, NotFound):
+        raise  # their own error pages (403, 404)
+    except DomainError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        return _render_step(_load_step(step_id), form, code=400, reattach=reattach)
+    db.session.commit()
+    flash(_("Progress saved. Thank you."), "success")
+    return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int):
+    """An evidence file, for signed-in users of its organization only."""
+    item = get_in_org_or_404(Evidence, evidence_id, current_user.organization_id)
+    path = evidence.stored_path(current_app.instance_path, item.stored_name)
+    if path is None or not path.is_file():
+        current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
+        abort(404)
+    kind = next((k for k in evidence.KINDS.values() if k.content_type == item.content_type), None)
+    inline = bool(kind and kind.inline) and not request.args.get("download")
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        as_attachment=not inline,
+        download_name=evidence.display_name(item.original_name),
+        conditional=True,
+        max_age=0,
     )
-    return render_template(
-        "measures/step.html",
-        step=step,
-        today=organization_today(),
-        can_update=can_update_step(current_user, step),
-        status=status,
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = EVIDENCE_CSP
+    response.cache_control.private = True
+    return response
+
+
+# --- the administrator's edits ---------------------------------------------------------
+
+def _measure_form_defaults(measure: Measure | None, fiscal_year: int) -> dict:
+    if measure is None:
+        first, last = fiscal_year_bounds(fiscal_year)
+        return dict(fiscal_year=str(fiscal_year), indicator_number="1",
+                    start_date=format_date_numeric(first), end_date=format_date_numeric(last))
+    return dict(
+        fiscal_year=str(measure.fiscal_year),
+        indicator_number=str(measure.indicator_number),
+        title=measure.title,
+        start_date=format_date_numeric(measure.start_date),
+        end_date=format_date_numeric(measure.end_date),
     )
+
+
+def _measure_values(form: MeasureForm) -> dict:
+    return dict(fiscal_year=form.fiscal_year.data, indicator_number=form.indicator_number.data,
+                title=form.title.data, start_date=form.start_date.data, end_date=form.end_date.data)
+
+
+@bp.route("/measures/new", methods=["GET", "POST"])
+@admin_required
+def measure_create():
+    today = organization_today()
+    year = queries.default_fiscal_year(current_user.organization_id, today)
+    if request.method == "GET":
+        form = MeasureForm(formdata=None, **_measure_form_defaults(None, year))
+    else:
+        form = MeasureForm()
+        try:
+            measure = editing.create_measure(current_user, current_user.organization, **_measure_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The measure has been added. Now add its steps."), "success")
+            return redirect(url_for("measures.measure_detail", measure_id=measure.id))
+    return render_template("measures/measure_form.html", form=form, measure=None), 400 if form.errors else 200
+
+
+@bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
+@admin_required
+def measure_edit(measure_id: int):
+    measure = _load_measure(measure_id)
+    if request.method == "GET":
+        form = MeasureForm(formdata=None, **_measure_form_defaults(measure, measure.fiscal_year))
+    else:
+        form = MeasureForm()
+        try:
+            editing.update_measure(current_user, measure, **_measure_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+            measure = _load_measure(measure_id)
+        else:
+            db.session.commit()
+            flash(_("The measure has been saved."), "success")
+            return redirect(url_for("measures.measure_detail", measure_id=measure.id))
+    return render_template("measures/measure_form.html", form=form, measure=measure), 400 if form.errors else 200
+
+
+@bp.post("/measures/<int:measure_id>/remove")
+@admin_required
+def measure_remove(measure_id: int):
+    measure = _load_measure(measure_id)
+    try:
+        editing.remove_measure(current_user, measure)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("measures.measure_edit", measure_id=measure_id))
+    db.session.commit()
+    flash(_("The measure has been removed."), "success")
+    return redirect(url_for("measures.measure_list"))
+
+
+def _division_choices(assigned: list[Division]) -> list[Division]:
+    """Divisions in use, plus archived ones the step still names."""
+    divisions = db.session.scalars(
+        sa.select(Division)
+        .where(Division.organization_id == current_user.organization_id)
+        .order_by(Division.position, Division.id)
+    ).all()
+    kept = {d.id for d in assigned}
+    return [d for d in divisions if d.active or d.id in kept]
+
+
+def _render_step_form(form: StepForm, measure: Measure, step: Step | None):
+    choices = _division_choices(step.divisions if step else [])
+    form.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
+    return render_template("measures/step_form.html", form=form, measure=measure, step=step,
+                           division_choices=choices), 400 if form.errors else 200
+
+
+@bp.route("/measures/<int:measure_id>/steps/new", methods=["GET", "POST"])
+@admin_required
+def step_create(measure_id: int):
+    measure = _load_measure(measure_id)
+    if request.method == "GET":
+        form = StepForm(formdata=None, due_date=format_date_numeric(measure.end_date))
+    else:
+        form = StepForm()
+        try:
+            editing.add_step(current_user, measure, text=form.text.data, due_date=form.due_date.data,
+                             division_ids=form.divisions.data or [])
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+            measure = _load_measure(measure_id)
+        else:
+            db.session.commit()
+            flash(_("The step has been added."), "success")
+            return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))
+    return _render_step_form(form, measure, None)
+
+
+@bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])
+@admin_required
+def step_edit(step_id: int):
+    step = _load_step(step_id)
+    if request.method == "GET":
+        form = StepForm(formdata=None, text=step.text, due_date=format_date_numeric(step.due_date),
+                        divisions=[str(d.id) for d in step.divisions])
+    else:
+        form = StepForm()
+        try:
+            editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
+                                division_ids=form.divisions.data or [])
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+            step = _load_step(step_id)
+        else:
+            db.session.commit()
+            flash(_("The step has been saved."), "success")
+            return redirect(url_for("measures.measure_detail", measure_id=step.measure_id, _anchor="steps"))
+    return _render_step_form(form, step.measure, step)
+
+
+@bp.post("/steps/<int:step_id>/move")
+@admin_required
+def step_move(step_id: int):
+    step = _load_step(step_id)
+    moved = editing.move_step(current_user, step, -1 if request.form.get("direction") == "up" else 1)
+    if moved:
+        db.session.commit()
+    return redirect(url_for("measures.measure_detail", measure_id=step.measure_id, _anchor=f"step-{step.id}"))
+
+
+@bp.post("/steps/<int:step_id>/remove")
+@admin_required
+def step_remove(step_id: int):
+    step = _load_step(step_id)
+    measure_id = step.measure_id
+    try:
+        editing.remove_step(current_user, step)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("measures.step_edit", step_id=step_id))
+    db.session.commit()
+    flash(_("The step has been removed; the remaining steps were renumbered."), "success")
+    return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))

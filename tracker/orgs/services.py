@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
+from ..auth.permissions import ensure_admin, ensure_same_org
 from ..errors import ValidationFailed
 from ..extensions import db
 from .models import Division, Organization, OrgKind
@@ -88,22 +89,89 @@ def create_division(
     short_name: str | None = None,
     actor: User | None = None,
 ) -> Division:
-    name = squash_spaces(name)
-    short_name = squash_spaces(short_name or "") or None
-    if not name:
-        raise ValidationFailed(_l("The division needs a name."), field="name")
+    """Add a division; `actor` is the administrator doing it (None from the command line)."""
+    if actor is not None:
+        _ensure_admin_of(actor, org.id)
+    name, short_name = _division_names(org.id, name, short_name)
     existing = db.session.scalars(
         sa.select(Division).where(Division.organization_id == org.id)
     ).all()
-    if any(name_key(d.name) == name_key(name) for d in existing):
-        raise ValidationFailed(_l("A division with this name already exists."), field="name")
-    if short_name and any(
-        d.short_name and name_key(d.short_name) == name_key(short_name) for d in existing
-    ):
-        raise ValidationFailed(_l("Another division already uses this short name."), field="short_name")
     position = max((d.position for d in existing), default=0) + 1
     division = Division(organization_id=org.id, name=name, short_name=short_name, position=position)
     db.session.add(division)
     db.session.flush()
     record(org.id, actor, "division.create", division, name=name, short_name=short_name)
     return division
+
+
+def _ensure_admin_of(actor: User, organization_id: int) -> None:
+    ensure_admin(actor)
+    ensure_same_org(actor, organization_id)
+
+
+def _division_names(organization_id: int, name: str, short_name: str | None,
+                    except_id: int | None = None) -> tuple[str, str | None]:
+    """Clean a division's names and check no other division of the organization uses them."""
+    name = squash_spaces(name)
+    short_name = squash_spaces(short_name or "") or None
+    if not name:
+        raise ValidationFailed(_l("The division needs a name."), field="name")
+    others = [
+        d for d in db.session.scalars(sa.select(Division).where(Division.organization_id == organization_id))
+        if d.id != except_id
+    ]
+    if any(name_key(d.name) == name_key(name) for d in others):
+        raise ValidationFailed(_l("A division with this name already exists."), field="name")
+    if short_name and any(d.short_name and name_key(d.short_name) == name_key(short_name) for d in others):
+        raise ValidationFailed(_l("Another division already uses this short name."), field="short_name")
+    return name, short_name
+
+
+def update_division(actor: User, division: Division, *, name: str, short_name: str | None) -> dict:
+    """Rename a division or change its short name."""
+    _ensure_admin_of(actor, division.organization_id)
+    name, short_name = _division_names(division.organization_id, name, short_name, except_id=division.id)
+    changes = {}
+    for field, new in (("name", name), ("short_name", short_name)):
+        old = getattr(division, field)
+        if old != new:
+            changes[field] = [old, new]
+            setattr(division, field, new)
+    if changes:
+        record(division.organization_id, actor, "division.update", division, changes=changes)
+        db.session.flush()
+    return changes
+
+
+def open_step_count(division: Division) -> int:
+    """Steps assigned to the division that are not done yet."""
+    from ..measures.models import Step, StepStatus, step_divisions
+
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Step)
+        .join(step_divisions, step_divisions.c.step_id == Step.id)
+        .where(step_divisions.c.division_id == division.id, Step.status != StepStatus.DONE)
+    )
+
+
+def set_division_active(actor: User, division: Division, active: bool) -> bool:
+    """Archive a division (kept on old steps and reports) or bring it back.
+
+    Archiving is refused while steps assigned to it are still open: they would
+    be left without anyone to update them.
+    """
+    _ensure_admin_of(actor, division.organization_id)
+    if division.active == active:
+        return False
+    if not active:
+        still_open = open_step_count(division)
+        if still_open:
+            raise ValidationFailed(_l(
+                "%(count)d step(s) assigned to this division are not done yet. Assign them to another "
+                "division (or finish them) before archiving it.", count=still_open))
+    division.active = active
+    record(division.organization_id, actor, "division.restore" if active else "division.archive", division,
+           name=division.name)
+    db.session.flush()
+    return True

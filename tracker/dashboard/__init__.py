@@ -1,0 +1,12 @@
+"""My work (the steps of one's divisions) and the executives' dashboard."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..navigation import NavItem, add_nav_item
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav_item(app, NavItem(_l("My work"), "dashboard.my_work", order=10, visible=lambda user: bool(user.memberships)))
+    add_nav_item(app, NavItem(_l("Dashboard"), "dashboard.overview", order=20))
