@@ -13,18 +13,23 @@ from .measures.models import (
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
+from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
     "Assessment",
     "AuditEvent",
+    "CalendarFeed",
     "Division",
     "Evidence",
+    "FeedScope",
+    "HiddenNote",
     "IndicatorScore",
     "Measure",
     "Membership",
     "Organization",
     "OrgKind",
     "ProgressUpdate",
+    "PublicPage",
     "Role",
     "Step",
     "StepStatus",
