@@ -124,6 +124,7 @@ DOMAINS = (
     "measures",
     "admin",
     "demo",
+    "reports",
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -154,13 +155,21 @@ def write_steps(
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     styles = [f"ita-{column.kind}" for column in columns]
+    resolved: dict[str, Any] = {}
     for row_number, (measure, step) in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             value = column.value(measure, step)
             if value is None or value == "":
                 continue  # an empty cell needs no cell at all
             cell = sheet.cell(row=row_number, column=index, value=value)
-            cell.style = styles[index - 1]
+            name = styles[index - 1]
+            if name in resolved:
+                # Copying the resolved style of the first cell (as openpyxl's own
+                # sheet copy does) saves a named-style lookup per cell.
+                cell._style = copy(resolved[name])
+            else:
+                cell.style = name
+                resolved[name] = copy(cell._style)
     last = get_column_letter(len(columns))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
