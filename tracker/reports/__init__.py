@@ -4,8 +4,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
-    from . import views
+    from . import public_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(public_views.bp)
+    app.register_blueprint(public_views.admin_bp)
+
     add_nav_item(app, NavItem(_l("Reports"), "reports.index", order=60))
+    add_nav_item(app, NavItem(_l("Public page"), "publishing.settings", frozenset({Role.ADMIN}), order=60), menu="admin")
