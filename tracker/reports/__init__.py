@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
-    from . import public_views, views
+    from . import calendar_views, public_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(public_views.admin_bp)
+    app.register_blueprint(calendar_views.bp)
 
     add_nav_item(app, NavItem(_l("Reports"), "reports.index", order=60))
+    add_nav_item(app, NavItem(_l("My calendar"), "calendar.mine", order=70))
     add_nav_item(app, NavItem(_l("Public page"), "publishing.settings", frozenset({Role.ADMIN}), order=60), menu="admin")
