@@ -65,6 +65,7 @@ def test_analysis_without_a_previous_assessment():
 def test_numbers_in_thai_digits_leave_links_alone():
     thai = Numbers(thai_digits=True)
     assert thai.text("ข้อ 12 ดู https://x.go.th/a/12 และ www.y.go.th/3") == "ข้อ ๑๒ ดู https://x.go.th/a/12 และ www.y.go.th/3"
+    assert thai.text("แจ้ง saraban2@x1.go.th ภายใน 7 วัน") == "แจ้ง saraban2@x1.go.th ภายใน ๗ วัน"
     assert thai.date(date(2026, 3, 31)) == "๓๑ มีนาคม ๒๕๖๙"
     assert thai.change(Decimal("-0.5")) == "-๐.๕๐" and Numbers().change(Decimal("1.255")) == "+1.25"
     assert Numbers().change(0) == "0.00" and Numbers().decimal(None) == "–"

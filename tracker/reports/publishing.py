@@ -8,6 +8,7 @@ Never the authors of updates, never private files.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -64,10 +65,17 @@ def name_variants(names: Iterable[str]) -> list[str]:
 def redact(text: str, names: Iterable[str]) -> str:
     """`text` without e-mail addresses or the given people's names."""
     text = EMAIL.sub(wording.REDACTED_EMAIL, text or "")
-    for name in names:
-        pattern = r"\s+".join(re.escape(part) for part in name.split())
-        text = re.sub(pattern, wording.REDACTED_NAME, text, flags=re.IGNORECASE)
-    return text
+    pattern = names_pattern(tuple(names))
+    return pattern.sub(wording.REDACTED_NAME, text) if pattern else text
+
+
+@functools.lru_cache(maxsize=64)
+def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for all the names (longest first), spaces inside a name flexible."""
+    if not names:
+        return None
+    alternatives = (r"\s+".join(re.escape(part) for part in name.split()) for name in names)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def inline_safe(content_type: str) -> bool:

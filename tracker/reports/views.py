@@ -50,7 +50,6 @@ def render_index(form: ReportForm | None, years: list[int], status: int = 200, p
             years=years,
             pdf_ready=ready,
             pdf_error=pdf_error,
-            has_assessments=bool(assessment_years(current_user.organization_id)),
         ),
         status,
     )

@@ -114,8 +114,8 @@ def previous_year_heading(year: str) -> str:
     return f"ปี {year}"
 
 
-# A link keeps its digits even when the document is printed in Thai digits.
-_URL = re.compile(r"(?:https?://|www\.)\S+")
+# Links and e-mail addresses keep their digits when the document uses Thai digits.
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Control characters that XML (hence Word and Excel files) cannot hold.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
