@@ -200,3 +200,9 @@ def test_no_note_or_files_outside_the_year(client, published, make_measure, make
     page = client.get(PAGE).get_data(as_text=True)
     assert "งานปีก่อน" not in page and "หมายเหตุปีก่อน" not in page
     assert 'href="/p/muangphia/2568"' in page
+
+
+def test_a_public_file_missing_from_the_disk_is_not_found(client, published, app):
+    publishing.evidence_path(published.public_file).unlink()
+    response = client.get(f"/p/muangphia/files/{published.public_file.id}/{published.public_file.original_name}")
+    assert response.status_code == 404
