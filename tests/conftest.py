@@ -293,6 +293,7 @@ def make_progress(ctx):
         note: str = "ดำเนินการแล้ว",
         work_date: date | None = None,
         created_at=None,
+        blocked_reason: str | None = None,
     ) -> ProgressUpdate:
         status = StepStatus(status) if status else (
             StepStatus.DONE if percent == 100 else StepStatus.IN_PROGRESS if percent else StepStatus.NOT_STARTED
@@ -306,6 +307,7 @@ def make_progress(ctx):
             percent=percent,
             status=status,
             note=note,
+            blocked_reason=blocked_reason,
             work_date=work_date or TODAY,
             step_version=step.version,
             created_at=created_at or utcnow(),

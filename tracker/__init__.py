@@ -128,6 +128,7 @@ DOMAINS = (
     "admin",
     "reminders",
     "demo",
+    "reports",
 )
 
 

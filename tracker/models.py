@@ -21,12 +21,16 @@ from .reminders.models import (
     ReminderSettings,
     SchedulerLease,
 )
+from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
     "Assessment",
     "AuditEvent",
+    "CalendarFeed",
     "Division",
     "Evidence",
+    "FeedScope",
+    "HiddenNote",
     "IndicatorScore",
     "LoginAttempt",
     "Measure",
@@ -39,6 +43,7 @@ __all__ = [
     "ProgressUpdate",
     "ReminderRun",
     "ReminderSettings",
+    "PublicPage",
     "Role",
     "SchedulerLease",
     "Step",

@@ -225,6 +225,8 @@ class Evidence(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Shown on the organization's public progress page (an admin's decision).
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     update: Mapped[ProgressUpdate] = relationship(back_populates="evidence")
 
@@ -233,9 +235,20 @@ class HistoryIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete recorded history."""
 
 
+# Whether a file is published is a decision about the record, not part of the
+# history it records, so it alone may change.
+EVIDENCE_SETTINGS = frozenset({"is_public"})
+
+
+def _changed_attributes(target) -> set[str]:
+    return {attr.key for attr in sa.inspect(target).attrs if attr.history.has_changes()}
+
+
 @event.listens_for(ProgressUpdate, "before_update")
 @event.listens_for(Evidence, "before_update")
 def _refuse_history_change(mapper, connection, target) -> None:
+    if isinstance(target, Evidence) and _changed_attributes(target) <= EVIDENCE_SETTINGS:
+        return
     raise HistoryIsAppendOnly(
         f"{type(target).__name__} {target.id} is history and cannot be changed; record a new update"
     )
