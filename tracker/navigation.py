@@ -25,7 +25,8 @@ class NavItem:
 
 
 def add_nav_item(app: Flask, item: NavItem, *, menu: str = "main") -> None:
-    """Add an entry to the main menu ("main") or the administration menu ("admin")."""
+    """Add an entry to the main menu ("main"), the administration menu ("admin")
+    or the signed-in user's own menu ("user")."""
     menus = app.extensions.setdefault("tracker_menus", {})
     menus.setdefault(menu, []).append(item)
     menus[menu].sort(key=lambda i: i.order)

@@ -23,6 +23,7 @@ def sign_in(page, email: str) -> None:
 
 
 def sign_out(page) -> None:
+    page.click("#user-menu")  # sign-out sits in the user's own menu
     page.get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url("**/login")
 

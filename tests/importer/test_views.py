@@ -65,7 +65,9 @@ def test_the_admin_menu_leads_to_the_import_page(client, make_importing_org, mak
     target = make_importing_org()
     sign_in(target.admin)
     home = client.get("/").get_data(as_text=True)
-    assert 'href="/import/"' in home and "นำเข้ารายงาน ITA" in home
+    assert 'href="/import/"' in home  # an organization without measures is invited to import
+    administration = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/import/"' in administration and "นำเข้ารายงาน ITA" in administration
     page = client.get("/import/")
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.get_data(as_text=True)
@@ -73,6 +75,7 @@ def test_the_admin_menu_leads_to_the_import_page(client, make_importing_org, mak
     client.post("/logout")
     sign_in(make_user(target.org, Role.STAFF))
     assert 'href="/import/"' not in client.get("/").get_data(as_text=True)
+    assert client.get("/admin/").status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.DIVISION_HEAD, Role.EXECUTIVE])

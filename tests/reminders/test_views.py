@@ -212,6 +212,16 @@ def test_users_see_the_reminders_they_were_sent(client, sign_in, office, smtp):
     assert f'href="/steps/{office.steps.late1.id}"' not in body  # another division's step, another person's e-mail
 
 
+def test_the_step_page_shows_that_executives_were_notified(client, sign_in, office):
+    run_reminders(office.org, TUESDAY, trigger="scheduler", now=bangkok(TUESDAY))
+    db.session.commit()
+    sign_in(office.people.head_palad)
+    _, escalated = page(client, f"/steps/{office.steps.late14.id}")
+    _, not_escalated = page(client, f"/steps/{office.steps.due7.id}")
+    assert "แจ้งผู้บริหารแล้ว" in escalated
+    assert "แจ้งผู้บริหารแล้ว" not in not_escalated
+
+
 def test_a_user_without_reminders_is_told_so(client, sign_in, office):
     sign_in(office.people.admin)
     _, body = page(client, "/reminders/")

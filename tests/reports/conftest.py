@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tracker.measures.evidence import evidence_directory
+
 from tracker.extensions import db
 from tracker.models import Evidence, Measure, Organization, ProgressUpdate, Role, Step, User
 
@@ -41,9 +43,9 @@ def make_evidence(app, ctx):
         content: bytes = b"%PDF-1.4 evidence",
         content_type: str = "application/pdf",
     ) -> Evidence:
-        folder = Path(app.instance_path) / "evidence"
+        folder = evidence_directory(app.instance_path)
         folder.mkdir(exist_ok=True)
-        stored = secrets.token_hex(16)
+        stored = secrets.token_hex(16) + (Path(name).suffix.lower() or ".pdf")
         (folder / stored).write_bytes(content)
         written.append(folder / stored)
         step = db.session.get(Step, update.step_id)

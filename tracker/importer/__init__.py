@@ -61,9 +61,8 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(ita_cli)
     app.jinja_env.filters.update(finding=finding_text, source=source_text)
-    for menu in ("main", "admin"):
-        add_nav_item(
-            app,
-            NavItem(_l("Import ITA report"), "importer.upload", frozenset({Role.ADMIN}), order=80),
-            menu=menu,
-        )
+    add_nav_item(
+        app,
+        NavItem(_l("Import ITA report"), "importer.upload", frozenset({Role.ADMIN}), order=15),
+        menu="admin",
+    )

@@ -13,6 +13,7 @@ from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
 from ..main.views import organization_today
 from ..orgs.models import Division
+from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
 from . import editing, evidence, queries, services, status
@@ -140,6 +141,7 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         reattach=reattach,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
+        escalated_on=escalated_steps(step.organization_id, [step.id]).get(step.id),
         status=status,
     ), code
 
@@ -191,23 +193,32 @@ def record_step_progress(step_id: int):
 def evidence_file(evidence_id: int):
     """An evidence file, for signed-in users of its organization only."""
     item = get_in_org_or_404(Evidence, evidence_id, current_user.organization_id)
+    response = send_evidence(item, download=bool(request.args.get("download")), max_age=0)
+    response.cache_control.private = True
+    return response
+
+
+def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0):
+    """The stored file of `item`, shown inline when the browser's own viewer is
+    safe for its type, with headers that stop it from running anything on our
+    origin. 404 when the file is missing on disk."""
     path = evidence.stored_path(current_app.instance_path, item.stored_name)
     if path is None or not path.is_file():
         current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
         abort(404)
     kind = next((k for k in evidence.KINDS.values() if k.content_type == item.content_type), None)
-    inline = bool(kind and kind.inline) and not request.args.get("download")
+    inline = bool(kind and kind.inline) and not download
     response = send_file(
         path,
         mimetype=item.content_type,
         as_attachment=not inline,
         download_name=evidence.display_name(item.original_name),
         conditional=True,
-        max_age=0,
+        etag=item.sha256,
+        max_age=max_age,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = EVIDENCE_CSP
-    response.cache_control.private = True
     return response
 
 

@@ -11,5 +11,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(reminders_cli)
-    add_nav_item(app, NavItem(_l("My reminders"), "reminders.sent", order=70))
-    add_nav_item(app, NavItem(_l("E-mail reminders"), "reminders.admin", frozenset({Role.ADMIN}), order=30), menu="admin")
+    add_nav_item(app, NavItem(_l("My reminders"), "reminders.sent", order=20), menu="user")
+    add_nav_item(app, NavItem(_l("E-mail reminders"), "reminders.admin", frozenset({Role.ADMIN}), order=50), menu="admin")

@@ -16,5 +16,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reports_cli)
 
     add_nav_item(app, NavItem(_l("Reports"), "reports.index", order=60))
-    add_nav_item(app, NavItem(_l("My calendar"), "calendar.mine", order=70))
+    add_nav_item(app, NavItem(_l("My calendar"), "calendar.mine", order=30), menu="user")
     add_nav_item(app, NavItem(_l("Public page"), "publishing.settings", frozenset({Role.ADMIN}), order=60), menu="admin")

@@ -11,6 +11,7 @@ from ..auth.permissions import admin_required
 from ..extensions import db
 from ..measures.models import StepStatus
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
+from ..measures.views import send_evidence
 from ..timeutil import org_today
 from ..urls import external_url
 from . import publishing, wording
@@ -66,18 +67,7 @@ def progress(slug: str, fiscal_year: int):
 def evidence_file(slug: str, evidence_id: int, filename: str):
     org, _page = publishing.published_organization(slug)
     evidence = publishing.public_evidence(org, evidence_id)
-    path = publishing.evidence_path(evidence)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=evidence.content_type or "application/octet-stream",
-        as_attachment=not publishing.inline_safe(evidence.content_type),
-        download_name=evidence.original_name,
-        conditional=True,
-        etag=evidence.sha256,
-        max_age=publishing.CACHE_SECONDS,
-    )
+    response = send_evidence(evidence, max_age=publishing.CACHE_SECONDS)
     response.cache_control.public = True
     return response
 

@@ -38,8 +38,6 @@ from .services import build_report
 # like, so that browsers holding the old page fetch the new one.
 PAGE_FORMAT = "1"
 CACHE_SECONDS = 300
-# Files a browser may show in the page rather than download.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 NAME_TITLES = re.compile(r"^(?:นาย|นางสาว|นาง|น\.ส\.|ว่าที่\s*ร\.ต\.(?:หญิง)?|ดร\.|Mr\.?|Mrs\.?|Ms\.?|Miss)\s*")
@@ -76,10 +74,6 @@ def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
         return None
     alternatives = (r"\s+".join(re.escape(part) for part in name.split()) for name in names)
     return re.compile("|".join(alternatives), re.IGNORECASE)
-
-
-def inline_safe(content_type: str) -> bool:
-    return (content_type or "").split(";")[0].strip().lower() in INLINE_TYPES
 
 
 # --- the page --------------------------------------------------------------------------
@@ -234,12 +228,6 @@ def public_evidence(org: Organization, evidence_id: int) -> Evidence:
     if evidence is None:
         raise NotFound(_l("This file is not published."))
     return evidence
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    """Where an evidence file is stored: `EVIDENCE_DIR`, by default instance/evidence/."""
-    folder = current_app.config.get("EVIDENCE_DIR") or Path(current_app.instance_path) / "evidence"
-    return Path(folder) / evidence.stored_name
 
 
 # --- the admins' choices ----------------------------------------------------------------
