@@ -1,6 +1,7 @@
 """The demo organization gets realistic progress, once, recorded by its division heads."""
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,13 @@ def demo_org(ctx):
     db.session.commit()
     assert created
     return org
+
+
+def _by_step(updates):
+    grouped = {}
+    for update in sorted(updates, key=lambda u: u.id):
+        grouped.setdefault(update.step_id, []).append(update)
+    return grouped
 
 
 def divisions_by_name(org):
@@ -53,6 +61,12 @@ def test_progress_is_realistic_and_recorded_once(demo_org, make_measure):
     assert {a.role for a in authors} == {Role.DIVISION_HEAD}
     assert all("\u0e00" <= u.note[0] <= "\u0e7f" for u in updates)  # written in Thai
     assert all(u.work_date <= TODAY for u in updates)
+    # Each update is dated the morning its work was done (Bangkok), so the
+    # history and a report "as of" an earlier date read like a real year.
+    bangkok = ZoneInfo("Asia/Bangkok")
+    assert all(u.created_at.astimezone(bangkok).date() == u.work_date for u in updates)
+    for step_updates in _by_step(updates).values():
+        assert [u.created_at for u in step_updates] == sorted(u.created_at for u in step_updates)
 
     summary = queries.summarize(demo_org.id, 2569, TODAY)
     counts = summary.step_counts

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from ..auth.services import create_user
 from ..extensions import db
 from ..orgs.models import Division, Organization, OrgKind
 from ..orgs.services import create_division, create_organization
+from ..timeutil import utcnow
 
 DEMO_SLUG = "muangphia"
 DEMO_NAME = "องค์การบริหารส่วนตำบลเมืองเพีย"
@@ -142,9 +144,15 @@ def add_demo_progress(org: Organization, today: date) -> int:
                reason: str | None = None) -> None:
         nonlocal recorded
         earliest = step.measure.start_date - timedelta(days=30)
+        work_date = max(min(work_date, today), earliest)
+        # Recorded in the morning of the day the work was done, so that the
+        # history (and a report "as of" a past date) reads like a real year.
+        recorded_at = min(
+            datetime.combine(work_date, time(10, 0), tzinfo=ZoneInfo(org.timezone)), utcnow()
+        )
         record_progress(author, step, percent=percent, status=status, note=note,
-                        work_date=max(min(work_date, today), earliest), base_version=step.version,
-                        today=today, blocked_reason=reason)
+                        work_date=work_date, base_version=step.version,
+                        today=today, blocked_reason=reason, now=recorded_at)
         recorded += 1
 
     past = soon = later = 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -68,8 +68,10 @@ def record_progress(
     base_version: object,
     today: date,
     blocked_reason: object = None,
+    now: datetime | None = None,
 ) -> ProgressUpdate:
-    """Append a progress update to `step` as `user`.
+    """Append a progress update to `step` as `user`, recorded at `now`
+    (the current time unless a caller such as the demo replays history).
 
     `base_version` is the step version the form was built from: if someone
     updated the step since, nothing is saved and `StaleProgress` says who.
@@ -127,6 +129,7 @@ def record_progress(
         note=cleaned.note,
         blocked_reason=cleaned.blocked_reason,
         step_version=version + 1,
+        created_at=now or utcnow(),
     )
     db.session.add(update)
     db.session.flush()
