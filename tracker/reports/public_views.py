@@ -36,7 +36,7 @@ def years(slug: str):
     org, _page = publishing.published_organization(slug)
     with force_locale("th"):
         return render_template(
-            "reports/public_years.html", org=org, years=publishing.published_years(org.id), w=wording
+            "reports/public_years.html", org=org, years=fiscal_years_with_measures(org.id), w=wording
         )
 
 
@@ -57,7 +57,7 @@ def progress(slug: str, fiscal_year: int):
             report=data.report,
             n=Numbers(),
             w=wording,
-            years=publishing.published_years(org.id),
+            years=fiscal_years_with_measures(org.id),
             StepStatus=StepStatus,
         )
     return cacheable(Response(html, mimetype="text/html"), version)

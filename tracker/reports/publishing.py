@@ -91,17 +91,6 @@ def published_organization(slug: str) -> tuple[Organization, PublicPage]:
     return row[0], row[1]
 
 
-def published_years(organization_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Measure.fiscal_year)
-            .where(Measure.organization_id == organization_id)
-            .distinct()
-            .order_by(Measure.fiscal_year.desc())
-        )
-    )
-
-
 @dataclass(frozen=True)
 class PageVersion:
     etag: str
