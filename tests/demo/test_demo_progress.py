@@ -104,6 +104,10 @@ def test_demo_setup_prints_one_account_per_role_and_records_progress_once(app, c
     assert recorded > 0
     assert f"Recorded {recorded} progress updates" in result.output
 
+    public = result.output.split("Public progress page, open without signing in: ")[1].split()[0]
+    assert public.endswith("/p/muangphia/2569")
+    assert app.test_client().get("/p/muangphia/2569").status_code == 200
+
     again = runner.invoke(args=["demo", "setup"])
     assert again.exit_code == 0, again.output
     assert "progress updates" not in again.output

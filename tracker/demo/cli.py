@@ -8,7 +8,15 @@ from flask.cli import with_appcontext
 from ..cli_support import domain_command
 from ..timeutil import org_today
 from .report import import_demo_report
-from .services import DEMO_ACCOUNTS, add_demo_progress, demo_password, ensure_demo_organization
+from ..measures.queries import fiscal_years_with_measures
+from ..reports.publishing import public_page_of
+from .services import (
+    DEMO_ACCOUNTS,
+    add_demo_progress,
+    demo_password,
+    ensure_demo_organization,
+    publish_demo_page,
+)
 
 demo_cli = click.Group("demo", help="Demo data for trying the application.")
 
@@ -28,10 +36,16 @@ def setup_command(base_url: str) -> None:
     if report is not None:
         click.echo(f"Imported its ITA report: {len(report.measures)} measures, {report.step_count} steps")
     progress = add_demo_progress(org, org_today(org))
+    if created:
+        publish_demo_page(org)
     if progress:
         click.echo(f"Recorded {progress} progress updates on the demo steps, as their division heads.")
     click.echo(f"Open {base_url}/ and sign in with one of these accounts")
     click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<34} {account.title}")
+    years = fiscal_years_with_measures(org.id)
+    page = public_page_of(org.id)
+    if years and page is not None and page.enabled:
+        click.echo(f"Public progress page, open without signing in: {base_url}/p/{org.slug}/{years[0]}")
     click.echo("")

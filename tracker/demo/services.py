@@ -181,3 +181,12 @@ def add_demo_progress(org: Organization, today: date) -> int:
             if later % 2:
                 update(step, author, 20, "in_progress", FIRST_STEP_NOTE, today - timedelta(days=9))
     return recorded
+
+
+def publish_demo_page(org: Organization) -> None:
+    """Switch the demo's public progress page on, as its administrator would,
+    so that `make run` shows it too (a real organization starts with it off)."""
+    from ..reports.publishing import set_public_page
+
+    admin = next(u for u in demo_users(org) if u.role == Role.ADMIN)
+    set_public_page(admin, org, True)
