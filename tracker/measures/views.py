@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
+from ..concurrency import edit_token
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
 from ..main.views import organization_today
@@ -235,6 +236,7 @@ def _measure_form_defaults(measure: Measure | None, fiscal_year: int) -> dict:
         title=measure.title,
         start_date=format_date_numeric(measure.start_date),
         end_date=format_date_numeric(measure.end_date),
+        edit_token=edit_token(editing.measure_edit_values(measure)),
     )
 
 
@@ -273,7 +275,7 @@ def measure_edit(measure_id: int):
     else:
         form = MeasureForm()
         try:
-            editing.update_measure(current_user, measure, **_measure_values(form))
+            editing.update_measure(current_user, measure, **_measure_values(form), base_token=form.edit_token.data)
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -311,6 +313,11 @@ def _division_choices(assigned: list[Division]) -> list[Division]:
     return [d for d in divisions if d.active or d.id in kept]
 
 
+def _step_form_data(step: Step) -> dict:
+    return dict(text=step.text, due_date=format_date_numeric(step.due_date),
+                divisions=[str(d.id) for d in step.divisions], edit_token=edit_token(editing.step_edit_values(step)))
+
+
 def _render_step_form(form: StepForm, measure: Measure, step: Step | None):
     choices = _division_choices(step.divisions if step else [])
     form.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
@@ -345,13 +352,12 @@ def step_create(measure_id: int):
 def step_edit(step_id: int):
     step = _load_step(step_id)
     if request.method == "GET":
-        form = StepForm(formdata=None, text=step.text, due_date=format_date_numeric(step.due_date),
-                        divisions=[str(d.id) for d in step.divisions])
+        form = StepForm(formdata=None, **_step_form_data(step))
     else:
         form = StepForm()
         try:
             editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
-                                division_ids=form.divisions.data or [])
+                                division_ids=form.divisions.data or [], base_token=form.edit_token.data)
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
