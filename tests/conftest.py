@@ -43,6 +43,11 @@ def is_postgres() -> bool:
     return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only") and not is_postgres():
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
+
+
 def reset_schema() -> None:
     """Drop every table, including Alembic's, so the migrations run from nothing."""
     engine = db.engine

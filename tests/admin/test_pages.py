@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from tests.html_forms import open_form
 from tracker.extensions import db
 from tracker.models import Assessment, AuditEvent, Division, Measure, Role, Step, User
 
@@ -63,13 +64,15 @@ def test_create_a_user_with_a_typed_password_and_bad_input(admin_office, client)
 def test_edit_role_and_divisions_and_deactivate(admin_office, client, make_user):
     org, admin, palad, finance, _ = admin_office
     user = make_user(org, Role.STAFF, divisions=[palad])
-    response = client.post(f"/admin/users/{user.id}/edit", data={
-        "display_name": user.display_name, "email": user.email, "role": "division_head",
-        "divisions": [str(palad.id), str(finance.id)], "heads": [str(finance.id)]})
+    page = f"/admin/users/{user.id}/edit"
+    response = client.post(page, data=open_form(client, page) | {
+        "role": "division_head", "divisions": [str(palad.id), str(finance.id)], "heads": [str(finance.id)]})
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.role == Role.DIVISION_HEAD and user.headed_division_ids == {finance.id}
-    assert client.post(f"/admin/users/{user.id}/active", data={"active": "0"}).status_code == 302
+    deactivate = open_form(client, page, action=f"/admin/users/{user.id}/active")
+    assert deactivate["active"] == "0"
+    assert client.post(f"/admin/users/{user.id}/active", data=deactivate).status_code == 302
     db.session.refresh(user)
     assert not user.active
     assert actions() == ["user.update", "user.deactivate"]
@@ -77,10 +80,12 @@ def test_edit_role_and_divisions_and_deactivate(admin_office, client, make_user)
 
 def test_an_admin_cannot_lock_themselves_out(admin_office, client):
     org, admin, *_ = admin_office
-    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True)
+    page = f"/admin/users/{admin.id}/edit"
+    token = open_form(client, page)["edit_token"]  # the page offers no button; a forged request is refused
+    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "edit_token": token},
+                           follow_redirects=True)
     assert "ไม่สามารถระงับการใช้งานบัญชีของตนเองได้" in response.get_data(as_text=True)
-    demote = client.post(f"/admin/users/{admin.id}/edit", data={
-        "display_name": admin.display_name, "email": admin.email, "role": "executive"})
+    demote = client.post(page, data=open_form(client, page) | {"role": "executive"})
     assert demote.status_code == 400
     assert "ผู้ดูแลระบบ" in error_next_to(demote.get_data(as_text=True), "role")
     db.session.refresh(admin)
@@ -106,7 +111,8 @@ def test_manage_divisions(admin_office, client):
     duplicate = client.post("/admin/divisions", data={"name": "กอง ช่าง", "short_name": ""})
     assert duplicate.status_code == 400
     assert "มีส่วนราชการชื่อนี้อยู่แล้ว" in error_next_to(duplicate.get_data(as_text=True), "name")
-    assert client.post(f"/admin/divisions/{finance.id}/edit", data={"name": "กองคลัง", "short_name": "กค"}).status_code == 302
+    page = f"/admin/divisions/{finance.id}/edit"
+    assert client.post(page, data=open_form(client, page) | {"short_name": "กค"}).status_code == 302
     refused = client.post(f"/admin/divisions/{palad.id}/active", data={"active": "0"}, follow_redirects=True)
     assert "ยังไม่แล้วเสร็จ 3 ขั้นตอน" in refused.get_data(as_text=True)  # its steps are still open
     assert client.post(f"/admin/divisions/{finance.id}/active", data={"active": "0"}).status_code == 302
@@ -140,7 +146,8 @@ def test_add_a_measure_and_steps_by_hand(admin_office, client):
 def test_edit_reorder_and_remove_steps(admin_office, client, make_progress):
     org, admin, palad, finance, measure = admin_office
     first, second, third = measure.steps
-    assert client.post(f"/steps/{third.id}/edit", data={
+    page = f"/steps/{third.id}/edit"
+    assert client.post(page, data=open_form(client, page) | {
         "text": "เผยแพร่มาตรการทางเว็บไซต์", "due_date": "30/06/2569",
         "divisions": [str(palad.id), str(finance.id)]}).status_code == 302
     assert client.post(f"/steps/{third.id}/move", data={"direction": "up"}).status_code == 302
@@ -165,11 +172,13 @@ def test_enter_and_correct_ita_scores(admin_office, client):
     assert client.post("/admin/assessments/new", data=data).status_code == 302
     assessment = db.session.scalars(sa.select(Assessment)).one()
     assert str(assessment.overall_score) == "83.84" and assessment.indicator(10).score == 90
-    bad = client.post(f"/admin/assessments/{assessment.id}/edit", data=data | {"oit_score": "120", "indicator_3": "x"})
+    page = f"/admin/assessments/{assessment.id}/edit"
+    correction = open_form(client, page) | data
+    bad = client.post(page, data=correction | {"oit_score": "120", "indicator_3": "x"})
     assert bad.status_code == 400
     body = bad.get_data(as_text=True)
     assert error_next_to(body, "oit_score") and error_next_to(body, "indicator_3")
-    assert client.post(f"/admin/assessments/{assessment.id}/edit", data=data | {"oit_score": "80"}).status_code == 302
+    assert client.post(page, data=correction | {"oit_score": "80"}).status_code == 302
     db.session.refresh(assessment)
     assert str(assessment.oit_score) == "80.00"
     assert "2567" in client.get("/admin/assessments").get_data(as_text=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import TEST_PASSWORD
 from tracker.measures.evidence import evidence_directory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,6 +74,14 @@ def live_server(app, ctx, monkeypatch, fixed_today):
         server.shutdown()
         thread.join(timeout=10)
         shutil.rmtree(evidence_directory(app.instance_path), ignore_errors=True)
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", TEST_PASSWORD)
+    page.click("#submit")
+    page.wait_for_url("**/")
 
 
 def console_errors(tab) -> list[str]:

@@ -7,19 +7,11 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import Evidence, Role, Step, StepStatus
 
-from ..conftest import TEST_PASSWORD, TODAY
-from .conftest import console_errors
+from ..conftest import TODAY
+from .conftest import console_errors, sign_in
 from ..measures.files import PDF
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("#submit")
-    page.wait_for_url("**/")
 
 
 def sign_out(page) -> None:

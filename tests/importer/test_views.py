@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.importer.documents import word_from_text_export
-from tests.importer.html_forms import form_fields
+from tests.html_forms import form_fields
 from tracker.extensions import db
 from tracker.importer import parse_text
 from tracker.importer.rules import INDICATOR_NAMES

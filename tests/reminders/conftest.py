@@ -1,4 +1,4 @@
-"""Reminder fixtures: an office with people and steps, a real SMTP server, the PostgreSQL-only marker."""
+"""Reminder fixtures: an office with people and steps, a real SMTP server."""
 from __future__ import annotations
 
 import email
@@ -13,17 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import TODAY, is_postgres
+from tests.conftest import TODAY
 from tracker.models import Role, StepStatus
 
 MONDAY = TODAY  # 16 March 2026, the day of the weekly summary
 TUESDAY = TODAY + timedelta(days=1)
 BANGKOK = ZoneInfo("Asia/Bangkok")
-
-
-def pytest_runtest_setup(item):
-    if item.get_closest_marker("postgres_only") and not is_postgres():
-        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
 
 
 def bangkok(day: date, hour: int = 8, minute: int = 0) -> datetime:

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from ..forms import EditForm
 from ..importer.rules import LEVELS
 from ..labels import INDICATOR_NAMES, ROLE_LABELS
 from ..measures.forms import Required
@@ -27,7 +28,7 @@ def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserForm(FlaskForm):
+class UserForm(EditForm):
     display_name = StringField(_l("Name"), validators=[Required()], render_kw={"autocomplete": "off"})
     email = EmailField(_l("E-mail"), validators=[Required()], render_kw={"autocomplete": "off"})
     role = SelectField(_l("Role"), choices=role_choices, validate_choice=False)
@@ -48,13 +49,13 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Set the new password"))
 
 
-class DivisionForm(FlaskForm):
+class DivisionForm(EditForm):
     name = StringField(_l("Name of the division"), validators=[Required()], render_kw={"placeholder": _l("e.g. กองคลัง")})
     short_name = StringField(_l("Short name"), render_kw={"placeholder": _l("e.g. กค.")})
     submit = SubmitField(_l("Save"))
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(EditForm):
     fiscal_year = StringField(_l("Fiscal year assessed (B.E.)"), validators=[Required()], render_kw={"inputmode": "numeric"})
     iit_score = StringField("IIT", render_kw={"inputmode": "decimal"})
     eit1_score = StringField(_l("EIT, part 1"), render_kw={"inputmode": "decimal"})

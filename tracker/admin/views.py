@@ -13,8 +13,10 @@ from ..audit.models import AuditEvent
 from ..auth import services as user_services
 from ..auth.models import Membership, Role, User
 from ..auth.permissions import admin_required
+from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, show_on_form
 from ..extensions import db
+from ..forms import status_for
 from ..labels import AUDIT_ACTION_LABELS, TARGET_TYPE_LABELS
 from ..measures import editing, queries
 from ..measures.models import Assessment
@@ -57,12 +59,22 @@ def index():
 
 # --- users ---------------------------------------------------------------------
 
-def _render_user_form(form: UserForm, user: User | None, password_form: PasswordForm | None = None):
+def _user_form_data(user: User) -> dict:
+    return dict(display_name=user.display_name, email=user.email, role=user.role.value,
+                divisions=[str(i) for i in user.division_ids], heads=[str(i) for i in user.headed_division_ids],
+                edit_token=edit_token(user_services.user_edit_values(user)))
+
+
+def _render_user_form(form: UserForm, user: User | None, password_form: PasswordForm | None = None, *,
+                      conflict: EditConflict | None = None, saved: UserForm | None = None):
     divisions = _divisions()
     member_of = user.division_ids if user else set()
     choices = [d for d in divisions if d.active or d.id in member_of]
+    for each in (form, saved) if saved else (form,):  # the labels shown beside a conflict
+        each.divisions.choices = each.heads.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("admin/user_form.html", form=form, user=user, division_choices=choices,
-                           password_form=password_form or PasswordForm(formdata=None)), 400 if form.errors else 200
+                           password_form=password_form or PasswordForm(formdata=None),
+                           conflict=conflict, saved=saved), status_for(form, conflict)
 
 
 def _chosen_password(form) -> tuple[str, bool]:
@@ -109,14 +121,16 @@ def user_create():
 def user_edit(user_id: int):
     user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
     if request.method == "GET":
-        form = UserForm(formdata=None, display_name=user.display_name, email=user.email, role=user.role.value,
-                        divisions=[str(i) for i in user.division_ids], heads=[str(i) for i in user.headed_division_ids])
-        return _render_user_form(form, user)
+        return _render_user_form(UserForm(formdata=None, **_user_form_data(user)), user)
     form = UserForm()
     try:
         changes = user_services.update_user(
             current_user, user, display_name=form.display_name.data, email=form.email.data, role=form.role.data,
-            division_ids=form.divisions.data or [], head_ids=form.heads.data or [])
+            division_ids=form.divisions.data or [], head_ids=form.heads.data or [], base_token=form.edit_token.data)
+    except EditConflict as conflict:
+        db.session.rollback()
+        user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
+        return _render_user_form(form, user, conflict=conflict, saved=form.rebase(_user_form_data(user)))
     except DomainError as error:
         db.session.rollback()
         show_on_form(form, error)
@@ -133,7 +147,12 @@ def user_active(user_id: int):
     user = get_in_org_or_404(User, user_id, current_user.organization_id)
     active = request.form.get("active") == "1"
     try:
-        user_services.set_user_active(current_user, user, active)
+        user_services.set_user_active(current_user, user, active, base_token=request.form.get("edit_token", ""))
+    except EditConflict as conflict:
+        # The button carries no input to keep: show the account as it is now.
+        db.session.rollback()
+        user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
+        return _render_user_form(UserForm(formdata=None, **_user_form_data(user)), user, conflict=conflict)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "danger")
@@ -156,10 +175,7 @@ def user_password(user_id: int):
         db.session.rollback()
         form.password.errors = [str(error.message)]
         user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
-        edit_form = UserForm(formdata=None, display_name=user.display_name, email=user.email, role=user.role.value,
-                             divisions=[str(i) for i in user.division_ids],
-                             heads=[str(i) for i in user.headed_division_ids])
-        return _render_user_form(edit_form, user, form)[0], 400
+        return _render_user_form(UserForm(formdata=None, **_user_form_data(user)), user, form)[0], 400
     db.session.commit()
     if generated:
         return render_template("admin/password_given.html", user=user, password=password, created=False)
@@ -186,17 +202,27 @@ def division_create():
     return redirect(url_for("admin.index", _anchor="divisions"))
 
 
+def _division_form_data(division: Division) -> dict:
+    return dict(name=division.name, short_name=division.short_name or "",
+                edit_token=edit_token(division_services.division_edit_values(division)))
+
+
 @bp.route("/divisions/<int:division_id>/edit", methods=["GET", "POST"])
 @admin_required
 def division_edit(division_id: int):
     division = get_in_org_or_404(Division, division_id, current_user.organization_id)
+    conflict = saved = None
     if request.method == "GET":
-        form = DivisionForm(formdata=None, name=division.name, short_name=division.short_name or "")
+        form = DivisionForm(formdata=None, **_division_form_data(division))
     else:
         form = DivisionForm()
         try:
             division_services.update_division(current_user, division, name=form.name.data or "",
-                                              short_name=form.short_name.data)
+                                              short_name=form.short_name.data, base_token=form.edit_token.data)
+        except EditConflict as error:
+            db.session.rollback()
+            division = get_in_org_or_404(Division, division_id, current_user.organization_id)
+            conflict, saved = error, form.rebase(_division_form_data(division))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -205,8 +231,8 @@ def division_edit(division_id: int):
             db.session.commit()
             flash(_("The division has been saved."), "success")
             return redirect(url_for("admin.index", _anchor="divisions"))
-    return render_template("admin/division_form.html", form=form, division=division,
-                           open_steps=division_services.open_step_count(division)), 400 if form.errors else 200
+    return render_template("admin/division_form.html", form=form, division=division, conflict=conflict, saved=saved,
+                           open_steps=division_services.open_step_count(division)), status_for(form, conflict)
 
 
 @bp.post("/divisions/<int:division_id>/active")
@@ -261,32 +287,42 @@ def _assessment_form_data(assessment: Assessment) -> dict:
     for line in assessment.indicators:
         data[f"indicator_{line.number}"] = text(line.score)
         data[f"analysis_{line.number}"] = line.analysis
+    data["edit_token"] = edit_token(editing.assessment_edit_values(assessment))
     return data
+
+
+def _load_assessment(assessment_id: int) -> Assessment:
+    return get_in_org_or_404(Assessment, assessment_id, current_user.organization_id,
+                             selectinload(Assessment.indicators))
 
 
 @bp.route("/assessments/new", methods=["GET", "POST"])
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 @admin_required
 def assessment_edit(assessment_id: int | None = None):
-    assessment = None
+    assessment = conflict = saved = None
     if assessment_id is not None:
-        assessment = get_in_org_or_404(Assessment, assessment_id, current_user.organization_id,
-                                       selectinload(Assessment.indicators))
+        assessment = _load_assessment(assessment_id)
     if request.method == "GET":
         form = AssessmentForm(formdata=None, **(_assessment_form_data(assessment) if assessment else {}))
     else:
         form = AssessmentForm()
         try:
-            saved = editing.save_assessment(current_user, current_user.organization, assessment=assessment,
-                                            **_assessment_values(form))
+            result = editing.save_assessment(current_user, current_user.organization, assessment=assessment,
+                                             base_token=form.edit_token.data, **_assessment_values(form))
+        except EditConflict as error:
+            db.session.rollback()
+            assessment = _load_assessment(assessment_id)
+            conflict, saved = error, form.rebase(_assessment_form_data(assessment))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
         else:
             db.session.commit()
-            flash(_("The ITA scores of fiscal year %(year)s have been saved.", year=saved.fiscal_year), "success")
+            flash(_("The ITA scores of fiscal year %(year)s have been saved.", year=result.fiscal_year), "success")
             return redirect(url_for("admin.assessments"))
-    return render_template("admin/assessment_form.html", form=form, assessment=assessment), 400 if form.errors else 200
+    return render_template("admin/assessment_form.html", form=form, assessment=assessment, conflict=conflict,
+                           saved=saved), status_for(form, conflict)
 
 
 # --- audit log -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
+from ..concurrency import ensure_unchanged
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
@@ -237,6 +238,16 @@ def _refuse_self_lockout(actor: User, user: User, *, role: Role, active: bool) -
         )
 
 
+def user_edit_values(user: User) -> dict:
+    """What an administrator changes on a user's page: name, e-mail, role,
+    whether the account is in use, and memberships. Not the password or the
+    last sign-in, so that these leave an open form valid."""
+    return dict(
+        display_name=user.display_name, email=user.email, role=user.role, active=user.active,
+        memberships=sorted([m.division_id, m.is_head] for m in user.memberships),
+    )
+
+
 def update_user(
     actor: User,
     user: User,
@@ -246,10 +257,17 @@ def update_user(
     role: Role | str,
     division_ids: Iterable[object] = (),
     head_ids: Iterable[object] = (),
+    base_token: str | None,
 ) -> dict:
-    """Change a user's name, e-mail, role, divisions and head flags (administrators only)."""
+    """Change a user's name, e-mail, role, divisions and head flags (administrators only).
+
+    `base_token` is the user's edit token when the page was opened: if the
+    account changed since, `EditConflict` is raised and nothing is saved. The
+    web always passes it; None (command line, internal callers) skips the check.
+    """
     ensure_admin(actor)
     ensure_same_org(actor, user.organization_id)
+    ensure_unchanged(user, base_token, user_edit_values)
     display_name = " ".join((display_name or "").split())
     if not display_name:
         raise ValidationFailed(_l("Please give the person's name."), field="display_name")
@@ -289,11 +307,17 @@ def _membership(existing: Membership | None, division_id: int, is_head: bool) ->
     return existing
 
 
-def set_user_active(actor: User, user: User, active: bool) -> bool:
+def set_user_active(actor: User, user: User, active: bool, *, base_token: str | None) -> bool:
     """Deactivate (signing the user out everywhere) or reactivate an account.
-    Returns whether anything changed."""
+    Returns whether anything changed.
+
+    `base_token` is the user's edit token when the page was opened, as for
+    `update_user`: an account changed since is not switched (`EditConflict`).
+    None (command line, internal callers) skips the check.
+    """
     ensure_admin(actor)
     ensure_same_org(actor, user.organization_id)
+    ensure_unchanged(user, base_token, user_edit_values)
     _refuse_self_lockout(actor, user, role=user.role, active=active)
     if user.active == active:
         return False

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin, ensure_same_org
+from ..concurrency import ensure_unchanged
 from ..errors import InvalidFields, ValidationFailed
 from ..extensions import db
 from ..importer.rules import INDICATOR_NAMES, LEVELS, level_for_scores, overall_from_tools, tool_of_indicator
@@ -142,8 +143,22 @@ def create_measure(
     return measure
 
 
-def update_measure(user: User, measure: Measure, *, fiscal_year, indicator_number, title, start_date, end_date) -> dict:
+def measure_edit_values(measure: Measure) -> dict:
+    """What the measure's edit form changes (its edit token is computed from these)."""
+    return dict(fiscal_year=measure.fiscal_year, indicator_number=measure.indicator_number, title=measure.title,
+                start_date=measure.start_date, end_date=measure.end_date)
+
+
+def update_measure(user: User, measure: Measure, *, fiscal_year, indicator_number, title, start_date, end_date,
+                   base_token: str | None) -> dict:
+    """Correct a measure's year, indicator, text or period.
+
+    `base_token` is the measure's edit token when the form was opened: if the
+    measure changed since, `EditConflict` is raised and nothing is saved. The
+    web always passes it; None (command line, internal callers) skips the check.
+    """
     _ensure_admin_of(user, measure.organization_id)
+    ensure_unchanged(measure, base_token, measure_edit_values)
     fields = _measure_fields(fiscal_year=fiscal_year, indicator_number=indicator_number, title=title,
                              start_date=start_date, end_date=end_date)
     changes = _changes(measure, fields)
@@ -244,9 +259,21 @@ def add_step(user: User, measure: Measure, *, text, due_date, division_ids) -> S
     return step
 
 
-def update_step(user: User, step: Step, *, text, due_date, division_ids) -> dict:
-    """Change a step's text, due date or divisions (its progress stays as it is)."""
+def step_edit_values(step: Step) -> dict:
+    """What the step's edit form changes: not its progress or position, so that
+    an update recorded meanwhile leaves an administrator's open form valid."""
+    return dict(text=step.text, due_date=step.due_date, divisions=sorted(d.id for d in step.divisions))
+
+
+def update_step(user: User, step: Step, *, text, due_date, division_ids, base_token: str | None) -> dict:
+    """Change a step's text, due date or divisions (its progress stays as it is).
+
+    `base_token` is the step's edit token when the form was opened: if those
+    fields changed since, `EditConflict` is raised and nothing is saved. The
+    web always passes it; None (command line, internal callers) skips the check.
+    """
     _ensure_admin_of(user, step.organization_id)
+    ensure_unchanged(step, base_token, step_edit_values)
     fields = _step_fields(step.measure, text=text, due_date=due_date, division_ids=division_ids,
                           keep=step.divisions)
     changes = _changes(step, dict(text=fields["text"], due_date=fields["due_date"]))
@@ -322,11 +349,22 @@ def _score(value: object, field: str, errors: _Errors) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def assessment_edit_values(assessment: Assessment) -> dict:
+    """What the scores form changes: the year, the tool scores, the level and each indicator's score and analysis."""
+    return dict(
+        fiscal_year=assessment.fiscal_year, overall_score=assessment.overall_score, level=assessment.level,
+        iit_score=assessment.iit_score, eit1_score=assessment.eit1_score, eit2_score=assessment.eit2_score,
+        oit_score=assessment.oit_score,
+        indicators=sorted([line.number, line.score, line.analysis] for line in assessment.indicators),
+    )
+
+
 def save_assessment(
     user: User,
     org: Organization,
     *,
     assessment: Assessment | None = None,
+    base_token: str | None = None,
     fiscal_year,
     overall_score=None,
     level=None,
@@ -340,11 +378,15 @@ def save_assessment(
     """Enter an assessment's scores by hand, or correct them (earlier years feed the trend chart).
 
     The overall score and the level are computed from the tools when left
-    blank and all four tool scores are given.
+    blank and all four tool scores are given. When correcting `assessment`,
+    `base_token` is its edit token when the form was opened: if it changed
+    since, `EditConflict` is raised and nothing is saved. The web always
+    passes it; None (command line, internal callers) skips the check.
     """
     _ensure_admin_of(user, org.id)
     if assessment is not None:
         ensure_same_org(user, assessment.organization_id)
+        ensure_unchanged(assessment, base_token, assessment_edit_values)
     errors = _Errors()
     year = _fiscal_year(fiscal_year, errors)
     tools = {name: _score(value, name, errors) for name, value in (

@@ -11,6 +11,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from ..forms import EditForm
 from ..labels import INDICATOR_NAMES, STEP_STATUS_LABELS
 from .evidence import ACCEPT_ATTRIBUTE
 
@@ -49,7 +50,7 @@ class ProgressForm(FlaskForm):
     submit = SubmitField(_l("Save progress"))
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(EditForm):
     fiscal_year = StringField(_l("Fiscal year (B.E.)"), validators=[Required()], render_kw={"inputmode": "numeric"})
     indicator_number = SelectField(_l("ITA indicator"), choices=indicator_choices, validate_choice=False)
     title = TextAreaField(_l("Project or activity"), validators=[Required()], render_kw={"rows": 3})
@@ -58,7 +59,7 @@ class MeasureForm(FlaskForm):
     submit = SubmitField(_l("Save measure"))
 
 
-class StepForm(FlaskForm):
+class StepForm(EditForm):
     text = TextAreaField(_l("Step"), validators=[Required()], render_kw={"rows": 3})
     due_date = StringField(_l("Due date"), validators=[Required()], render_kw={"placeholder": _l("dd/mm/yyyy (B.E.)")})
     divisions = SelectMultipleField(_l("Responsible divisions"), coerce=str, validate_choice=False)

@@ -9,8 +9,10 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
+from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
+from ..forms import status_for
 from ..main.views import organization_today
 from ..orgs.models import Division
 from ..reminders.services import escalated_steps
@@ -235,6 +237,7 @@ def _measure_form_defaults(measure: Measure | None, fiscal_year: int) -> dict:
         title=measure.title,
         start_date=format_date_numeric(measure.start_date),
         end_date=format_date_numeric(measure.end_date),
+        edit_token=edit_token(editing.measure_edit_values(measure)),
     )
 
 
@@ -268,12 +271,17 @@ def measure_create():
 @admin_required
 def measure_edit(measure_id: int):
     measure = _load_measure(measure_id)
+    conflict = saved = None
     if request.method == "GET":
         form = MeasureForm(formdata=None, **_measure_form_defaults(measure, measure.fiscal_year))
     else:
         form = MeasureForm()
         try:
-            editing.update_measure(current_user, measure, **_measure_values(form))
+            editing.update_measure(current_user, measure, **_measure_values(form), base_token=form.edit_token.data)
+        except EditConflict as error:
+            db.session.rollback()
+            measure = _load_measure(measure_id)
+            conflict, saved = error, form.rebase(_measure_form_defaults(measure, measure.fiscal_year))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -282,7 +290,8 @@ def measure_edit(measure_id: int):
             db.session.commit()
             flash(_("The measure has been saved."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=measure.id))
-    return render_template("measures/measure_form.html", form=form, measure=measure), 400 if form.errors else 200
+    return render_template("measures/measure_form.html", form=form, measure=measure, conflict=conflict,
+                           saved=saved), status_for(form, conflict)
 
 
 @bp.post("/measures/<int:measure_id>/remove")
@@ -311,11 +320,18 @@ def _division_choices(assigned: list[Division]) -> list[Division]:
     return [d for d in divisions if d.active or d.id in kept]
 
 
-def _render_step_form(form: StepForm, measure: Measure, step: Step | None):
+def _step_form_data(step: Step) -> dict:
+    return dict(text=step.text, due_date=format_date_numeric(step.due_date),
+                divisions=[str(d.id) for d in step.divisions], edit_token=edit_token(editing.step_edit_values(step)))
+
+
+def _render_step_form(form: StepForm, measure: Measure, step: Step | None, *,
+                      conflict: EditConflict | None = None, saved: StepForm | None = None):
     choices = _division_choices(step.divisions if step else [])
-    form.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
+    for each in (form, saved) if saved else (form,):
+        each.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,
-                           division_choices=choices), 400 if form.errors else 200
+                           division_choices=choices, conflict=conflict, saved=saved), status_for(form, conflict)
 
 
 @bp.route("/measures/<int:measure_id>/steps/new", methods=["GET", "POST"])
@@ -345,13 +361,17 @@ def step_create(measure_id: int):
 def step_edit(step_id: int):
     step = _load_step(step_id)
     if request.method == "GET":
-        form = StepForm(formdata=None, text=step.text, due_date=format_date_numeric(step.due_date),
-                        divisions=[str(d.id) for d in step.divisions])
+        form = StepForm(formdata=None, **_step_form_data(step))
     else:
         form = StepForm()
         try:
             editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
-                                division_ids=form.divisions.data or [])
+                                division_ids=form.divisions.data or [], base_token=form.edit_token.data)
+        except EditConflict as conflict:
+            db.session.rollback()
+            step = _load_step(step_id)
+            return _render_step_form(form, step.measure, step, conflict=conflict,
+                                     saved=form.rebase(_step_form_data(step)))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin, ensure_same_org
+from ..concurrency import ensure_unchanged
 from ..errors import ValidationFailed
 from ..extensions import db
 from .models import Division, Organization, OrgKind
@@ -127,9 +128,21 @@ def _division_names(organization_id: int, name: str, short_name: str | None,
     return name, short_name
 
 
-def update_division(actor: User, division: Division, *, name: str, short_name: str | None) -> dict:
-    """Rename a division or change its short name."""
+def division_edit_values(division: Division) -> dict:
+    """What the division's edit form changes (archiving has its own button)."""
+    return dict(name=division.name, short_name=division.short_name)
+
+
+def update_division(actor: User, division: Division, *, name: str, short_name: str | None,
+                    base_token: str | None) -> dict:
+    """Rename a division or change its short name.
+
+    `base_token` is the division's edit token when the form was opened: if it
+    changed since, `EditConflict` is raised and nothing is saved. The web
+    always passes it; None (command line, internal callers) skips the check.
+    """
     _ensure_admin_of(actor, division.organization_id)
+    ensure_unchanged(division, base_token, division_edit_values)
     name, short_name = _division_names(division.organization_id, name, short_name, except_id=division.id)
     changes = {}
     for field, new in (("name", name), ("short_name", short_name)):
