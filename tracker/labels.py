@@ -78,8 +78,8 @@ INDICATOR_NAMES = {
 }
 
 
-# What each audited action means, for the audit log; actions added later by
-# other domains show their code until they add a label here.
+# What each audited action means, for the audit log. Every action a service
+# records needs a label here (a test checks), or the log shows its code.
 AUDIT_ACTION_LABELS = {
     "organization.create": _l("Organization created"),
     "division.create": _l("Division added"),
@@ -101,6 +101,22 @@ AUDIT_ACTION_LABELS = {
     "step.progress": _l("Progress recorded"),
     "assessment.create": _l("ITA scores entered"),
     "assessment.update": _l("ITA scores corrected"),
+    "assessment.import": _l("ITA report imported"),
+    "step.delete": _l("Step deleted by a new import"),
+    "reminders.settings": _l("Reminder rules changed"),
+    "reminders.preferences": _l("Notification settings changed"),
+    "reminders.test_email": _l("Test e-mail sent"),
+    "reminders.retry_now": _l("Waiting e-mails sent again"),
+    "report.export": _l("Progress report made"),
+    "public_page.enable": _l("Public page switched on"),
+    "public_page.disable": _l("Public page switched off"),
+    "public_page.note_hidden": _l("Note hidden from the public page"),
+    "public_page.note_shown": _l("Note shown on the public page again"),
+    "evidence.public": _l("Evidence file made public"),
+    "evidence.private": _l("Evidence file made private"),
+    "calendar.create": _l("Calendar address made"),
+    "calendar.regenerate": _l("Calendar address replaced"),
+    "calendar.revoke": _l("Calendar address cancelled"),
 }
 
 TARGET_TYPE_LABELS = {
@@ -110,6 +126,10 @@ TARGET_TYPE_LABELS = {
     "Measure": _l("Measure"),
     "Step": _l("Step"),
     "Assessment": _l("ITA scores"),
+    "ProgressUpdate": _l("Progress update"),
+    "Evidence": _l("Evidence file"),
+    "Notification": _l("E-mail"),
+    "CalendarFeed": _l("Calendar address"),
 }
 
 
@@ -124,12 +144,20 @@ def colour(value) -> str:
     return STATE_COLOURS.get(value, "secondary")
 
 
+def action_label(action: str) -> str:
+    return str(AUDIT_ACTION_LABELS.get(action, action))
+
+
+def target_label(kind: str) -> str:
+    return str(TARGET_TYPE_LABELS.get(kind, kind))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_label=lambda role: str(ROLE_LABELS.get(role, role)),
         label=label,
         colour=colour,
         indicator_name=lambda number: str(INDICATOR_NAMES.get(number, number)),
-        action_label=lambda action: str(AUDIT_ACTION_LABELS.get(action, action)),
-        target_label=lambda kind: str(TARGET_TYPE_LABELS.get(kind, kind)),
+        action_label=action_label,
+        target_label=target_label,
     )

@@ -17,7 +17,7 @@ from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, show_on_form
 from ..extensions import db
 from ..forms import status_for
-from ..labels import AUDIT_ACTION_LABELS, TARGET_TYPE_LABELS
+from ..labels import action_label, target_label
 from ..measures import editing, queries
 from ..measures.models import Assessment
 from ..orgs import services as division_services
@@ -334,9 +334,9 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
                           SelectChoice("system", _("The system (command line, scheduled jobs)"))] + [
         SelectChoice(str(u.id), u.display_name) for u in users]
     form.action.choices = [SelectChoice("", _("Any change"))] + [
-        SelectChoice(audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=_target_label(t)))
+        SelectChoice(audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=target_label(t)))
         for t in targets
-    ] + [SelectChoice(a, _action_label(a)) for a in actions]
+    ] + [SelectChoice(a, action_label(a)) for a in actions]
     filters: dict = {}
     if form.actor.data in actor_ids:
         filters["actor_id"] = actor_ids[form.actor.data]
@@ -353,14 +353,6 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
         form.date_to.errors = [_("This date is before the first one.")]
         filters.pop("date_to")
     return filters
-
-
-def _action_label(action: str) -> str:
-    return str(AUDIT_ACTION_LABELS.get(action, action))
-
-
-def _target_label(kind: str) -> str:
-    return str(TARGET_TYPE_LABELS.get(kind, kind))
 
 
 @bp.route("/audit")

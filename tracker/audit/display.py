@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..i18n import format_date
 from ..labels import label
+from ..reminders.forms import WEEKDAY_NAMES
 
 FIELD_LABELS = {
     "percent": _l("Percent complete"),
@@ -38,9 +39,36 @@ FIELD_LABELS = {
     "eit1_score": _l("EIT, part 1"),
     "eit2_score": _l("EIT, part 2"),
     "oit_score": "OIT",
+    "enabled": _l("Send reminder e-mails"),
+    "days_before": _l("Remind this many days before the due date"),
+    "overdue_every": _l("Remind about an overdue step every (days)"),
+    "escalate_from": _l("Tell the executives from this day late"),
+    "digest_weekday": _l("Weekly summary to the executives"),
+    "send_time": _l("Send at (organization time)"),
+    "escalations_only": _l("Only steps reported to the executives"),
+    "to": _l("To"),
+    "scope": _l("Calendar"),
+    "format": _l("File format"),
+    "as_of": _l("Data as of"),
+    "thai_digits": _l("Thai digits throughout (๑ ๒ ๓)"),
+    "source": _l("Report file"),
+    "replaced": _l("Replaced the earlier import"),
+    "measures_created": _l("Measures added"),
+    "measures_kept": _l("Measures kept"),
+    "measures_removed": _l("Measures removed"),
+    "steps_created": _l("Steps added"),
+    "steps_kept": _l("Steps kept"),
+    "steps_removed": _l("Steps removed"),
+    "new_divisions": _l("New divisions"),
+    "progress_updates": _l("Progress updates"),
 }
-# Internal ids that mean nothing to a reader; the target column links the record.
-HIDDEN_FIELDS = {"update_id", "measure_id"}
+CALENDAR_SCOPES = {
+    "mine": _l("Deadlines of my divisions"),
+    "organization": _l("Deadlines of the whole organization"),
+}
+# Internal ids that mean nothing to a reader (the target column links the
+# record), and the reason of a step.delete, which its label already gives.
+HIDDEN_FIELDS = {"update_id", "measure_id", "step_id", "reason"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INDICATOR_FIELD = re.compile(r"^indicator_(\d+)_(score|analysis)$")
 
@@ -57,6 +85,8 @@ def field_value(name: str, value) -> str:
     """A recorded value as a reader expects it: BE dates, translated statuses and roles."""
     if value is None or value == "" or value == []:
         return "–"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
     if isinstance(value, list):
         return ", ".join(field_value(name, v) for v in value)
     if isinstance(value, str) and _ISO_DATE.match(value):
@@ -72,6 +102,10 @@ def field_value(name: str, value) -> str:
                 continue
     if name == "percent":
         return f"{value}%"
+    if name == "digest_weekday" and isinstance(value, int) and 0 <= value <= 6:
+        return str(WEEKDAY_NAMES[value])
+    if name == "scope" and value in CALENDAR_SCOPES:
+        return str(CALENDAR_SCOPES[value])
     return str(value)
 
 
