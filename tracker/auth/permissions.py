@@ -44,3 +44,9 @@ def ensure_same_org(user: User, organization_id: int) -> None:
         from ..errors import NotFound
 
         raise NotFound(_l("This record does not exist in your organization."))
+
+
+def ensure_admin_of(user: User, organization_id: int) -> None:
+    """Service-level check: an administrator of this organization (403, or 404 for another one's)."""
+    ensure_admin(user)
+    ensure_same_org(user, organization_id)

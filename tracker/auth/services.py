@@ -17,7 +17,7 @@ from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
 from .models import LoginAttempt, Membership, Role, User, new_session_token
-from .permissions import ensure_admin, ensure_same_org
+from .permissions import ensure_admin_of
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the e-mail is unknown, so that a wrong e-mail and a
@@ -76,8 +76,7 @@ def create_user(
     `actor` is the administrator doing it (None from the command line).
     """
     if actor is not None:
-        ensure_admin(actor)
-        ensure_same_org(actor, org.id)
+        ensure_admin_of(actor, org.id)
     email = normalize_email(email)
     display_name = " ".join((display_name or "").split())
     if not display_name:
@@ -265,8 +264,7 @@ def update_user(
     account changed since, `EditConflict` is raised and nothing is saved. The
     web always passes it; None (command line, internal callers) skips the check.
     """
-    ensure_admin(actor)
-    ensure_same_org(actor, user.organization_id)
+    ensure_admin_of(actor, user.organization_id)
     ensure_unchanged(user, base_token, user_edit_values)
     display_name = " ".join((display_name or "").split())
     if not display_name:
@@ -315,8 +313,7 @@ def set_user_active(actor: User, user: User, active: bool, *, base_token: str | 
     `update_user`: an account changed since is not switched (`EditConflict`).
     None (command line, internal callers) skips the check.
     """
-    ensure_admin(actor)
-    ensure_same_org(actor, user.organization_id)
+    ensure_admin_of(actor, user.organization_id)
     ensure_unchanged(user, base_token, user_edit_values)
     _refuse_self_lockout(actor, user, role=user.role, active=active)
     if user.active == active:
@@ -331,7 +328,6 @@ def set_user_active(actor: User, user: User, active: bool, *, base_token: str | 
 
 def set_password_for(actor: User, user: User, password: str) -> None:
     """An administrator sets a new password for someone (who is signed out everywhere)."""
-    ensure_admin(actor)
-    ensure_same_org(actor, user.organization_id)
+    ensure_admin_of(actor, user.organization_id)
     change_password(user, password, actor=actor)
     db.session.flush()

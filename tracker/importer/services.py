@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.permissions import ensure_admin, ensure_same_org
+from ..auth.permissions import ensure_admin_of
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..i18n import format_date
@@ -433,8 +433,7 @@ def import_report(
     written; the caller commits.
     """
     if actor is not None:
-        ensure_admin(actor)
-        ensure_same_org(actor, org.id)
+        ensure_admin_of(actor, org.id)
     plan = plan_import(org, result, division_choices=division_choices)
     if plan.problems:
         problem = plan.problems[0]

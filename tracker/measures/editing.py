@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.permissions import ensure_admin, ensure_same_org
+from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
 from ..errors import InvalidFields, ValidationFailed
 from ..extensions import db
@@ -33,11 +33,6 @@ class _Errors(dict):
     def raise_any(self) -> None:
         if self:
             raise InvalidFields(dict(self))
-
-
-def _ensure_admin_of(user: User, organization_id: int) -> None:
-    ensure_admin(user)
-    ensure_same_org(user, organization_id)
 
 
 def _text(value: object) -> str:
@@ -123,7 +118,7 @@ def create_measure(
     user: User, org: Organization, *, fiscal_year, indicator_number, title, start_date, end_date
 ) -> Measure:
     """Add a measure by hand (the importer adds them from the report)."""
-    _ensure_admin_of(user, org.id)
+    ensure_admin_of(user, org.id)
     fields = _measure_fields(fiscal_year=fiscal_year, indicator_number=indicator_number, title=title,
                              start_date=start_date, end_date=end_date)
     last = db.session.scalar(
@@ -157,7 +152,7 @@ def update_measure(user: User, measure: Measure, *, fiscal_year, indicator_numbe
     measure changed since, `EditConflict` is raised and nothing is saved. The
     web always passes it; None (command line, internal callers) skips the check.
     """
-    _ensure_admin_of(user, measure.organization_id)
+    ensure_admin_of(user, measure.organization_id)
     ensure_unchanged(measure, base_token, measure_edit_values)
     fields = _measure_fields(fiscal_year=fiscal_year, indicator_number=indicator_number, title=title,
                              start_date=start_date, end_date=end_date)
@@ -181,7 +176,7 @@ def progress_count(step_ids: Iterable[int]) -> int:
 
 def remove_measure(user: User, measure: Measure) -> None:
     """Remove a measure entered by mistake; refused once any of its steps has progress."""
-    _ensure_admin_of(user, measure.organization_id)
+    ensure_admin_of(user, measure.organization_id)
     recorded = progress_count(s.id for s in measure.steps)
     if recorded:
         raise ValidationFailed(_l(
@@ -242,7 +237,7 @@ def _renumber(measure: Measure) -> None:
 
 def add_step(user: User, measure: Measure, *, text, due_date, division_ids) -> Step:
     """Add a step at the end of the measure."""
-    _ensure_admin_of(user, measure.organization_id)
+    ensure_admin_of(user, measure.organization_id)
     fields = _step_fields(measure, text=text, due_date=due_date, division_ids=division_ids)
     _renumber(measure)
     step = Step(
@@ -272,7 +267,7 @@ def update_step(user: User, step: Step, *, text, due_date, division_ids, base_to
     fields changed since, `EditConflict` is raised and nothing is saved. The
     web always passes it; None (command line, internal callers) skips the check.
     """
-    _ensure_admin_of(user, step.organization_id)
+    ensure_admin_of(user, step.organization_id)
     ensure_unchanged(step, base_token, step_edit_values)
     fields = _step_fields(step.measure, text=text, due_date=due_date, division_ids=division_ids,
                           keep=step.divisions)
@@ -291,7 +286,7 @@ def update_step(user: User, step: Step, *, text, due_date, division_ids, base_to
 
 def move_step(user: User, step: Step, offset: int) -> bool:
     """Move a step up (-1) or down (+1) among its measure's steps; False at either end."""
-    _ensure_admin_of(user, step.organization_id)
+    ensure_admin_of(user, step.organization_id)
     measure = step.measure
     _renumber(measure)
     ordered = sorted(measure.steps, key=lambda s: s.position)
@@ -311,7 +306,7 @@ def move_step(user: User, step: Step, offset: int) -> bool:
 def remove_step(user: User, step: Step) -> None:
     """Remove a step that has no progress; a step with history is refused, since
     its updates and evidence are what the next ITA asks to see."""
-    _ensure_admin_of(user, step.organization_id)
+    ensure_admin_of(user, step.organization_id)
     recorded = progress_count([step.id])
     if recorded:
         raise ValidationFailed(_l(
@@ -383,7 +378,7 @@ def save_assessment(
     since, `EditConflict` is raised and nothing is saved. The web always
     passes it; None (command line, internal callers) skips the check.
     """
-    _ensure_admin_of(user, org.id)
+    ensure_admin_of(user, org.id)
     if assessment is not None:
         ensure_same_org(user, assessment.organization_id)
         ensure_unchanged(assessment, base_token, assessment_edit_values)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.permissions import ensure_admin, ensure_same_org
+from ..auth.permissions import ensure_admin_of
 from ..concurrency import ensure_unchanged
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -92,7 +92,7 @@ def create_division(
 ) -> Division:
     """Add a division; `actor` is the administrator doing it (None from the command line)."""
     if actor is not None:
-        _ensure_admin_of(actor, org.id)
+        ensure_admin_of(actor, org.id)
     name, short_name = _division_names(org.id, name, short_name)
     existing = db.session.scalars(
         sa.select(Division).where(Division.organization_id == org.id)
@@ -103,11 +103,6 @@ def create_division(
     db.session.flush()
     record(org.id, actor, "division.create", division, name=name, short_name=short_name)
     return division
-
-
-def _ensure_admin_of(actor: User, organization_id: int) -> None:
-    ensure_admin(actor)
-    ensure_same_org(actor, organization_id)
 
 
 def _division_names(organization_id: int, name: str, short_name: str | None,
@@ -141,7 +136,7 @@ def update_division(actor: User, division: Division, *, name: str, short_name: s
     changed since, `EditConflict` is raised and nothing is saved. The web
     always passes it; None (command line, internal callers) skips the check.
     """
-    _ensure_admin_of(actor, division.organization_id)
+    ensure_admin_of(actor, division.organization_id)
     ensure_unchanged(division, base_token, division_edit_values)
     name, short_name = _division_names(division.organization_id, name, short_name, except_id=division.id)
     changes = {}
@@ -174,7 +169,7 @@ def set_division_active(actor: User, division: Division, active: bool) -> bool:
     Archiving is refused while steps assigned to it are still open: they would
     be left without anyone to update them.
     """
-    _ensure_admin_of(actor, division.organization_id)
+    ensure_admin_of(actor, division.organization_id)
     if division.active == active:
         return False
     if not active:

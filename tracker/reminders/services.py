@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.permissions import ensure_admin, ensure_same_org
+from ..auth.permissions import ensure_admin, ensure_admin_of
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..orgs.models import Organization
@@ -72,8 +72,7 @@ def update_settings(
     send_time: str,
 ) -> ReminderRules:
     """Save an organization's reminder rules as an administrator typed them."""
-    ensure_admin(actor)
-    ensure_same_org(actor, org.id)
+    ensure_admin_of(actor, org.id)
     rules = ReminderRules(
         enabled=bool(enabled),
         days_before=parse_days_before(days_before),

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.permissions import ensure_admin, ensure_same_org
+from ..auth.permissions import ensure_admin_of
 from ..errors import NotFound
 from ..extensions import db
 from ..measures.models import Evidence, Measure, ProgressUpdate, Step
@@ -238,8 +238,7 @@ def _page_for_change(user: User, org: Organization, now: datetime) -> PublicPage
 
 def set_public_page(user: User, org: Organization, enabled: bool, *, now: datetime | None = None) -> PublicPage:
     """Switch the organization's public page on or off (admins)."""
-    ensure_admin(user)
-    ensure_same_org(user, org.id)
+    ensure_admin_of(user, org.id)
     page = _page_for_change(user, org, now or utcnow())
     page.enabled = enabled
     record(org.id, user, "public_page.enable" if enabled else "public_page.disable", org)
@@ -262,8 +261,7 @@ def set_note_hidden(
     user: User, org: Organization, update_id: int, hidden: bool, *, now: datetime | None = None
 ) -> None:
     """Keep a progress note off the public page, or publish it again (admins)."""
-    ensure_admin(user)
-    ensure_same_org(user, org.id)
+    ensure_admin_of(user, org.id)
     update = update_in_org(org.id, update_id)
     now = now or utcnow()
     existing = db.session.get(HiddenNote, update.id)
@@ -280,8 +278,7 @@ def set_evidence_public(
     user: User, org: Organization, evidence_id: int, public: bool, *, now: datetime | None = None
 ) -> Evidence:
     """Mark an evidence file public (shown on the public page) or private (admins)."""
-    ensure_admin(user)
-    ensure_same_org(user, org.id)
+    ensure_admin_of(user, org.id)
     evidence = db.session.scalars(
         sa.select(Evidence).where(Evidence.id == evidence_id, Evidence.organization_id == org.id)
     ).first()
