@@ -1,6 +1,7 @@
 """Writing audit events; every service that changes data calls `record`."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..auth.models import User
@@ -28,6 +29,18 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list]:
+    """Set the attributes of `obj` that differ from `values`; returns
+    {name: [old, new]} for the `changes` of an audit event."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(obj, name, new)
+    return changes
 
 
 def _jsonable(value: Any) -> Any:

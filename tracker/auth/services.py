@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..audit.services import record
+from ..audit.services import apply_changes, record
 from ..concurrency import ensure_unchanged
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
@@ -276,12 +276,7 @@ def update_user(
     _refuse_self_lockout(actor, user, role=role, active=user.active)
     members, heads = _memberships(user, division_ids, head_ids)
 
-    changes: dict[str, list] = {}
-    for name, new in (("display_name", display_name), ("email", email), ("role", role)):
-        old = getattr(user, name)
-        if old != new:
-            changes[name] = [old, new]
-            setattr(user, name, new)
+    changes = apply_changes(user, dict(display_name=display_name, email=email, role=role))
     old_members = {m.division_id: m.is_head for m in user.memberships}
     new_members = {division_id: division_id in heads for division_id in members}
     if old_members != new_members:

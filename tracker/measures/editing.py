@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import record
+from ..audit.services import apply_changes, record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
@@ -67,17 +67,6 @@ def _indicator(value: object, errors: _Errors) -> int | None:
         errors.add("indicator_number", _l("Choose one of the ten ITA indicators."))
         return None
     return int(text)
-
-
-def _changes(obj, values: Mapping[str, object]) -> dict[str, list]:
-    """Set the attributes that differ and return {name: [old, new]} for the audit trail."""
-    changes = {}
-    for name, new in values.items():
-        old = getattr(obj, name)
-        if old != new:
-            changes[name] = [old, new]
-            setattr(obj, name, new)
-    return changes
 
 
 # --- measures ---------------------------------------------------------------------
@@ -156,7 +145,7 @@ def update_measure(user: User, measure: Measure, *, fiscal_year, indicator_numbe
     ensure_unchanged(measure, base_token, measure_edit_values)
     fields = _measure_fields(fiscal_year=fiscal_year, indicator_number=indicator_number, title=title,
                              start_date=start_date, end_date=end_date)
-    changes = _changes(measure, fields)
+    changes = apply_changes(measure, fields)
     if "fiscal_year" in changes:
         measure.assessment_id = _answered_assessment(measure.organization_id, measure.fiscal_year)
     if changes:
@@ -271,7 +260,7 @@ def update_step(user: User, step: Step, *, text, due_date, division_ids, base_to
     ensure_unchanged(step, base_token, step_edit_values)
     fields = _step_fields(step.measure, text=text, due_date=due_date, division_ids=division_ids,
                           keep=step.divisions)
-    changes = _changes(step, dict(text=fields["text"], due_date=fields["due_date"]))
+    changes = apply_changes(step, dict(text=fields["text"], due_date=fields["due_date"]))
     old_divisions = [d.name for d in step.divisions]
     new_divisions = [d.name for d in fields["divisions"]]
     if {d.id for d in step.divisions} != {d.id for d in fields["divisions"]}:
@@ -412,7 +401,7 @@ def save_assessment(
         db.session.add(assessment)
         changes = {k: [None, v] for k, v in values.items() if v is not None}
     else:
-        changes = _changes(assessment, values)
+        changes = apply_changes(assessment, values)
     for number in range(1, 11):
         line = assessment.indicator(number)
         if line is None:
@@ -422,7 +411,7 @@ def save_assessment(
         new_values = {"score": indicators[number]}
         if analyses is not None and number in analyses:
             new_values["analysis"] = _text(analyses[number])
-        for name, (old, new) in _changes(line, new_values).items():
+        for name, (old, new) in apply_changes(line, new_values).items():
             if name == "analysis":  # long text: enough of it to recognise in the audit log
                 old, new = _shortened(old), _shortened(new)
             changes[f"indicator_{number}_{name}"] = [old, new]

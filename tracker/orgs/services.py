@@ -7,7 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import record
+from ..audit.services import apply_changes, record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin_of
 from ..concurrency import ensure_unchanged
@@ -139,12 +139,7 @@ def update_division(actor: User, division: Division, *, name: str, short_name: s
     ensure_admin_of(actor, division.organization_id)
     ensure_unchanged(division, base_token, division_edit_values)
     name, short_name = _division_names(division.organization_id, name, short_name, except_id=division.id)
-    changes = {}
-    for field, new in (("name", name), ("short_name", short_name)):
-        old = getattr(division, field)
-        if old != new:
-            changes[field] = [old, new]
-            setattr(division, field, new)
+    changes = apply_changes(division, dict(name=name, short_name=short_name))
     if changes:
         record(division.organization_id, actor, "division.update", division, changes=changes)
         db.session.flush()
