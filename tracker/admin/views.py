@@ -31,16 +31,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE_SIZE = 50
 
 
-def _divisions() -> list[Division]:
-    return list(
-        db.session.scalars(
-            sa.select(Division)
-            .where(Division.organization_id == current_user.organization_id)
-            .order_by(Division.position, Division.id)
-        )
-    )
-
-
 def _render_index(division_form: DivisionForm, code: int = 200):
     users = db.session.scalars(
         sa.select(User)
@@ -48,7 +38,7 @@ def _render_index(division_form: DivisionForm, code: int = 200):
         .options(selectinload(User.memberships).selectinload(Membership.division))
         .order_by(User.active.desc(), User.display_name)
     ).all()
-    return render_template("admin/index.html", users=users, divisions=_divisions(), division_form=division_form), code
+    return render_template("admin/index.html", users=users, divisions=division_services.divisions_of(current_user.organization_id), division_form=division_form), code
 
 
 @bp.route("/")
@@ -67,9 +57,8 @@ def _user_form_data(user: User) -> dict:
 
 def _render_user_form(form: UserForm, user: User | None, password_form: PasswordForm | None = None, *,
                       conflict: EditConflict | None = None, saved: UserForm | None = None):
-    divisions = _divisions()
-    member_of = user.division_ids if user else set()
-    choices = [d for d in divisions if d.active or d.id in member_of]
+    choices = division_services.divisions_in_use(current_user.organization_id,
+                                                 keep=user.division_ids if user else ())
     for each in (form, saved) if saved else (form,):  # the labels shown beside a conflict
         each.divisions.choices = each.heads.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("admin/user_form.html", form=form, user=user, division_choices=choices,
@@ -92,7 +81,7 @@ def user_create():
     form = NewUserForm()
     password, generated = _chosen_password(form)
     heads = set(form.heads.data or [])
-    divisions = {d.id: d for d in _divisions()}
+    divisions = {d.id: d for d in division_services.divisions_of(current_user.organization_id)}
     try:
         chosen = [divisions[int(i)] for i in {*form.divisions.data, *heads} if i.isdigit() and int(i) in divisions]
         user = user_services.create_user(

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..i18n import format_date
 from ..measures.models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, Tool
 from ..orgs.models import Division, Organization
-from ..orgs.services import create_division
+from ..orgs.services import create_division, divisions_of
 from ..thai import fiscal_year, fiscal_year_bounds
 from . import result as parsed
 from .divisions import EVERY_DIVISION, division_key, match_divisions
@@ -225,7 +225,7 @@ def keep_current_due_dates(plan: ImportPlan) -> None:
 def _division_choices(
     org: Organization, result: parsed.ParseResult, choices: Mapping[str, str]
 ) -> list[DivisionChoice]:
-    all_divisions = _divisions_of(org)
+    all_divisions = divisions_of(org.id)
     active = [d for d in all_divisions if d.active]
     by_id = {d.id: d for d in all_divisions}
     choosable = {str(d.id): d for d in active}
@@ -248,16 +248,6 @@ def _division_choices(
             choice.chosen, choice.create = [allowed[wanted]], False
         resolved.append(choice)
     return resolved
-
-
-def _divisions_of(org: Organization) -> list[Division]:
-    return list(
-        db.session.scalars(
-            sa.select(Division)
-            .where(Division.organization_id == org.id)
-            .order_by(Division.position, Division.id)
-        )
-    )
 
 
 def _existing_assessment(org: Organization, year: int | None) -> Assessment | None:

@@ -17,8 +17,7 @@ from ..auth.permissions import admin_required
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..measures.models import Assessment, Measure, Step
-from ..orgs.models import Division
-from ..orgs.services import name_key
+from ..orgs.services import divisions_in_use, name_key
 from ..scoping import get_in_org_or_404
 from ..timeutil import utcnow
 from .forms import UploadForm, preview_form
@@ -33,16 +32,6 @@ bp = Blueprint("importer", __name__, url_prefix="/import")
 def pending_imports() -> PendingImports:
     hours = current_app.config.get("IMPORT_PENDING_HOURS", 24)
     return PendingImports(Path(current_app.instance_path) / "imports", timedelta(hours=hours))
-
-
-def active_divisions() -> list[Division]:
-    return list(
-        db.session.scalars(
-            sa.select(Division)
-            .where(Division.organization_id == current_user.organization_id, Division.active.is_(True))
-            .order_by(Division.position, Division.id)
-        )
-    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -66,7 +55,7 @@ def upload():
 def read_submitted_report(form: UploadForm) -> tuple[ParseResult, str]:
     """Parse the uploaded file or the pasted text; a file over the limit is never read."""
     max_bytes = current_app.config["IMPORT_MAX_BYTES"]
-    known = [d.name for d in active_divisions()]
+    known = [d.name for d in divisions_in_use(current_user.organization_id)]
     if form.has_file():
         upload = form.report.data
         filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
@@ -126,7 +115,7 @@ def preview(token: str):
     pending = load_pending_or_404(token)
     org = current_user.organization
     plan = plan_import(org, pending.result, division_choices=pending.division_choices)
-    form = preview_form(plan, active_divisions())
+    form = preview_form(plan, divisions_in_use(current_user.organization_id))
     if request.method == "GET":
         for problem in plan.problems:
             form.add_problem(problem.field, problem.message)

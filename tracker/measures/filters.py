@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from ..extensions import db
 from ..orgs.models import Division
+from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
 from . import queries
 from .status import MeasureState, WorkGroup
@@ -68,11 +67,7 @@ def read_filters(args: MultiDict, organization_id: int, today: date) -> Filters:
     year = _int(args.get("year"))
     if year not in choices:
         year = queries.default_fiscal_year(organization_id, today) if years else current
-    divisions = list(
-        db.session.scalars(
-            sa.select(Division).where(Division.organization_id == organization_id).order_by(Division.position, Division.id)
-        )
-    )
+    divisions = divisions_of(organization_id)
     wanted = _int(args.get("division"))
     indicator = _int(args.get("indicator"))
     return Filters(

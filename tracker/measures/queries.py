@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..orgs.models import Division
+from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
 from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, StepStatus, step_divisions
 from .status import (
@@ -310,13 +311,8 @@ def summarize(
         for m in measures
     ]
 
-    divisions = db.session.scalars(
-        sa.select(Division)
-        .where(Division.organization_id == organization_id)
-        .order_by(Division.position, Division.id)
-    ).all()
     division_lines = []
-    for division in divisions:
+    for division in divisions_of(organization_id):
         if division_id is not None and division.id != division_id:
             continue
         mine = [line for line in lines if any(d.id == division.id for d in line.step.divisions)]

@@ -1,7 +1,6 @@
 """Pages of measures and steps: reading, recording progress, evidence files, and the administrator's edits."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +13,7 @@ from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
 from ..forms import status_for
 from ..main.views import organization_today
-from ..orgs.models import Division
+from ..orgs.services import divisions_in_use
 from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
@@ -309,17 +308,6 @@ def measure_remove(measure_id: int):
     return redirect(url_for("measures.measure_list"))
 
 
-def _division_choices(assigned: list[Division]) -> list[Division]:
-    """Divisions in use, plus archived ones the step still names."""
-    divisions = db.session.scalars(
-        sa.select(Division)
-        .where(Division.organization_id == current_user.organization_id)
-        .order_by(Division.position, Division.id)
-    ).all()
-    kept = {d.id for d in assigned}
-    return [d for d in divisions if d.active or d.id in kept]
-
-
 def _step_form_data(step: Step) -> dict:
     return dict(text=step.text, due_date=format_date_numeric(step.due_date),
                 divisions=[str(d.id) for d in step.divisions], edit_token=edit_token(editing.step_edit_values(step)))
@@ -327,7 +315,7 @@ def _step_form_data(step: Step) -> dict:
 
 def _render_step_form(form: StepForm, measure: Measure, step: Step | None, *,
                       conflict: EditConflict | None = None, saved: StepForm | None = None):
-    choices = _division_choices(step.divisions if step else [])
+    choices = divisions_in_use(current_user.organization_id, keep=[d.id for d in step.divisions] if step else ())
     for each in (form, saved) if saved else (form,):
         each.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,

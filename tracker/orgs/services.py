@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -67,15 +68,30 @@ def create_organization(
     return org
 
 
+def divisions_of(organization_id: int) -> list[Division]:
+    """The organization's divisions in their order, archived ones included."""
+    return list(
+        db.session.scalars(
+            sa.select(Division)
+            .where(Division.organization_id == organization_id)
+            .order_by(Division.position, Division.id)
+        )
+    )
+
+
+def divisions_in_use(organization_id: int, *, keep: Iterable[int] = ()) -> list[Division]:
+    """The divisions a form offers: those in use, and the archived ones of `keep`
+    (those a step or a user already has)."""
+    kept = set(keep)
+    return [d for d in divisions_of(organization_id) if d.active or d.id in kept]
+
+
 def find_division(organization_id: int, key: str) -> Division | None:
     """A division of the organization by name or short name, ignoring spaces and dots."""
     wanted = name_key(key)
     if not wanted:
         return None
-    divisions = db.session.scalars(
-        sa.select(Division).where(Division.organization_id == organization_id)
-    ).all()
-    for division in divisions:
+    for division in divisions_of(organization_id):
         if name_key(division.name) == wanted or (
             division.short_name and name_key(division.short_name) == wanted
         ):
@@ -94,10 +110,7 @@ def create_division(
     if actor is not None:
         ensure_admin_of(actor, org.id)
     name, short_name = _division_names(org.id, name, short_name)
-    existing = db.session.scalars(
-        sa.select(Division).where(Division.organization_id == org.id)
-    ).all()
-    position = max((d.position for d in existing), default=0) + 1
+    position = max((d.position for d in divisions_of(org.id)), default=0) + 1
     division = Division(organization_id=org.id, name=name, short_name=short_name, position=position)
     db.session.add(division)
     db.session.flush()
@@ -112,10 +125,7 @@ def _division_names(organization_id: int, name: str, short_name: str | None,
     short_name = squash_spaces(short_name or "") or None
     if not name:
         raise ValidationFailed(_l("The division needs a name."), field="name")
-    others = [
-        d for d in db.session.scalars(sa.select(Division).where(Division.organization_id == organization_id))
-        if d.id != except_id
-    ]
+    others = [d for d in divisions_of(organization_id) if d.id != except_id]
     if any(name_key(d.name) == name_key(name) for d in others):
         raise ValidationFailed(_l("A division with this name already exists."), field="name")
     if short_name and any(d.short_name and name_key(d.short_name) == name_key(short_name) for d in others):
