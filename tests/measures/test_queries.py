@@ -87,6 +87,16 @@ def test_default_fiscal_year(make_org, make_measure):
     assert queries.default_fiscal_year(org.id, TODAY) == 2569
 
 
+def test_default_fiscal_year_from_the_years_a_page_has_read(make_org, count_queries):
+    org_id = make_org().id
+    with count_queries() as counter:
+        assert queries.default_fiscal_year(org_id, TODAY, [2570, 2569, 2567]) == 2569
+        assert queries.default_fiscal_year(org_id, TODAY, [2571, 2570]) == 2570  # none before: the earliest
+        assert queries.default_fiscal_year(org_id, TODAY, [2568, 2566]) == 2568
+        assert queries.default_fiscal_year(org_id, TODAY, []) == 2569
+    assert counter.count == 0
+
+
 def test_other_organizations_are_not_counted(org_with_work, make_org, make_measure):
     org, _, _ = org_with_work
     make_measure(make_org(), steps=[{"text": "elsewhere", "due": TODAY - timedelta(days=1)}])

@@ -66,7 +66,7 @@ def read_filters(args: MultiDict, organization_id: int, today: date) -> Filters:
     choices = sorted(set(years) | {current}, reverse=True)
     year = _int(args.get("year"))
     if year not in choices:
-        year = queries.default_fiscal_year(organization_id, today) if years else current
+        year = queries.default_fiscal_year(organization_id, today, years)
     divisions = divisions_of(organization_id)
     wanted = _int(args.get("division"))
     indicator = _int(args.get("indicator"))

@@ -46,10 +46,15 @@ def fiscal_years_with_measures(organization_id: int) -> list[int]:
     )
 
 
-def default_fiscal_year(organization_id: int, today: date) -> int:
-    """The current fiscal year, or the latest one with measures when the current has none."""
+def default_fiscal_year(organization_id: int, today: date, years: Sequence[int] | None = None) -> int:
+    """The current fiscal year, or the latest one with measures when the current has none
+    (always one of `years` when there are any).
+
+    `years` are the organization's `fiscal_years_with_measures()`, when the caller has them already.
+    """
     current = fiscal_year_of(today)
-    years = fiscal_years_with_measures(organization_id)
+    if years is None:
+        years = fiscal_years_with_measures(organization_id)
     if not years or current in years:
         return current
     earlier = [y for y in years if y < current]

@@ -82,8 +82,7 @@ def chosen_year(org) -> tuple[int | None, list[int]]:
     wanted = request.args.get("year", type=int)
     if wanted in years:
         return wanted, years
-    default = default_fiscal_year(org.id, org_today(org))
-    return (default if default in years else years[0]), years
+    return default_fiscal_year(org.id, org_today(org), years), years
 
 
 @admin_bp.route("/", methods=["GET", "POST"])

@@ -63,8 +63,7 @@ def index():
     if not years:
         return render_index(None, years)
     today = organization_today()
-    year = default_fiscal_year(org.id, today)
-    year = year if year in years else years[0]
+    year = default_fiscal_year(org.id, today, years)
     form = ReportForm(formdata=None, fiscal_year=year, as_of=thai.format_date_numeric(default_as_of(year, today)))
     form.fiscal_year.choices = year_choices(years)
     return render_index(form, years)
