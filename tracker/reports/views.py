@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from .. import thai
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..main.views import organization_today
 from ..measures.models import Measure
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
-from ..timeutil import org_today
 from . import wording
 from .forms import AnalysisYearForm, ReportForm
 from .pdf_writer import PdfUnavailable, pdf_available
@@ -31,10 +31,6 @@ from .wording import Numbers
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 OUTPUTS = (ReportFormat.PRINT, *FILE_FORMATS)
-
-
-def organization_today():
-    return org_today(current_user.organization)
 
 
 def year_choices(years: list[int]) -> list[tuple[int, str]]:
