@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from . import thai
-from .timeutil import to_local
+from .timeutil import org_timezone, to_local
 
 ENGLISH_MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -36,7 +36,7 @@ def is_thai() -> bool:
 
 def organization_timezone() -> str:
     if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.organization.timezone or current_app.config["TIMEZONE"]
+        return org_timezone(current_user.organization)
     return current_app.config["TIMEZONE"]
 
 

@@ -50,6 +50,14 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+def org_timezone(org) -> str:
+    """The organization's time zone, or the installation's (`TIMEZONE`) when it names none."""
+    from flask import current_app, has_app_context
+
+    default = current_app.config.get("TIMEZONE", "Asia/Bangkok") if has_app_context() else "Asia/Bangkok"
+    return getattr(org, "timezone", None) or default
+
+
 def org_today(org, now: datetime | None = None) -> date:
     """Today for an organization, in its time zone.
 
@@ -62,7 +70,4 @@ def org_today(org, now: datetime | None = None) -> date:
         fixed = current_app.config.get("FIXED_TODAY")
         if fixed:
             return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
-        default_tz = current_app.config.get("TIMEZONE", "Asia/Bangkok")
-    else:
-        default_tz = "Asia/Bangkok"
-    return today_in(getattr(org, "timezone", None) or default_tz, now)
+    return today_in(org_timezone(org), now)

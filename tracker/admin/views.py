@@ -24,6 +24,7 @@ from ..orgs import services as division_services
 from ..orgs.models import Division
 from ..scoping import get_in_org_or_404
 from ..thai import ThaiDateError, parse_date
+from ..timeutil import org_timezone
 from .forms import AssessmentForm, AuditFilterForm, DivisionForm, NewUserForm, PasswordForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -352,7 +353,7 @@ def audit():
     form = AuditFilterForm(request.args)
     filters = _audit_filters(form, users)
     query = audit_queries.events_query(
-        current_user.organization_id, tz_name=current_user.organization.timezone, **filters)
+        current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
     if form.actor.data == "system":
         query = query.where(AuditEvent.actor_id.is_(None))
     page = request.args.get("page", 1, type=int)

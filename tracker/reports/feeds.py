@@ -18,12 +18,12 @@ from ..auth.models import Role, User
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from ..measures.queries import load_steps
-from ..timeutil import utcnow
+from ..timeutil import org_timezone, utcnow
 from ..urls import external_url
 from . import wording
 from .calendar_feed import FeedEvent, build_calendar
 from .models import CalendarFeed, FeedScope
-from .services import organization_timezone, thai_indicator_names
+from .services import thai_indicator_names
 
 ORGANIZATION_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE})
 
@@ -156,4 +156,4 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         )
         for step in steps
     ]
-    return build_calendar(name, about, events, timezone_name=organization_timezone(user.organization))
+    return build_calendar(name, about, events, timezone_name=org_timezone(user.organization))

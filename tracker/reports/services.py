@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -27,7 +26,7 @@ from ..labels import INDICATOR_NAMES
 from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step, StepStatus
 from ..measures.queries import assessment_for_measures
 from ..orgs.models import Organization
-from ..timeutil import to_local
+from ..timeutil import org_timezone, to_local
 from . import report as model
 from .wording import Numbers
 
@@ -55,11 +54,6 @@ class ExportedFile:
 
 
 # --- reading the data ----------------------------------------------------------
-
-
-def organization_timezone(org: Organization) -> str:
-    default = current_app.config.get("TIMEZONE", "Asia/Bangkok") if has_app_context() else "Asia/Bangkok"
-    return org.timezone or default
 
 
 def end_of_day(day: date, tz_name: str) -> datetime:
@@ -183,7 +177,7 @@ def build_report(
     measures = load_measures(org.id, fiscal_year)
     if not measures:
         raise NotFound(_l("There are no measures for fiscal year %(year)s.", year=fiscal_year))
-    tz_name = organization_timezone(org)
+    tz_name = org_timezone(org)
     before = None if current else end_of_day(as_of, tz_name)
     latest = latest_updates_until(org.id, fiscal_year, before)
     updated_later = set() if current else steps_with_updates(org.id, fiscal_year) - set(latest)
