@@ -17,13 +17,13 @@ from ..audit.services import record
 from ..auth.models import Role, User
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
+from ..importer.rules import INDICATOR_NAMES
 from ..measures.queries import load_steps
 from ..timeutil import org_timezone, utcnow
 from ..urls import external_url
 from . import wording
 from .calendar_feed import FeedEvent, build_calendar
 from .models import CalendarFeed, FeedScope
-from .services import thai_indicator_names
 
 ORGANIZATION_ROLES = frozenset({Role.ADMIN, Role.EXECUTIVE})
 
@@ -136,14 +136,13 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         steps = load_steps(feed.organization_id, division_ids=user.division_ids)
         name = f"ITA: {wording.FEED_MINE_NAME}"
         about = wording.FEED_MINE_ABOUT
-    names = thai_indicator_names()
     host = external_url("main.home").split("://", 1)[1].split("/", 1)[0]
     events = [
         FeedEvent(
             uid=f"ita-step-{step.id}@{host}",
             due=step.due_date,
             indicator_number=step.measure.indicator_number,
-            indicator_name=names.get(step.measure.indicator_number, ""),
+            indicator_name=INDICATOR_NAMES.get(step.measure.indicator_number, ""),
             measure_title=step.measure.title,
             step_number=step.number,
             step_text=step.text,

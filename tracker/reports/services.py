@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +21,7 @@ from ..auth.models import User
 from ..auth.permissions import ensure_same_org
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..labels import INDICATOR_NAMES
+from ..importer.rules import INDICATOR_NAMES  # the official Thai names, whatever the reader's language
 from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step, StepStatus
 from ..measures.queries import assessment_for_measures
 from ..orgs.models import Organization
@@ -136,12 +135,6 @@ def evidence_counts_until(organization_id: int, fiscal_year: int, before: dateti
     return {step_id: count for step_id, count in db.session.execute(query)}
 
 
-def thai_indicator_names() -> dict[int, str]:
-    """The official Thai names of the ten indicators, whatever the reader's language."""
-    with force_locale("th"):
-        return {number: str(name) for number, name in INDICATOR_NAMES.items()}
-
-
 def previous_assessment(organization_id: int, fiscal_year: int) -> Assessment | None:
     return db.session.scalars(
         sa.select(Assessment)
@@ -156,7 +149,7 @@ def analysis_of(assessment: Assessment | None) -> model.ItaAnalysis | None:
     if assessment is None:
         return None
     previous = previous_assessment(assessment.organization_id, assessment.fiscal_year)
-    return model.ita_analysis(assessment, previous, thai_indicator_names())
+    return model.ita_analysis(assessment, previous, INDICATOR_NAMES)
 
 
 def build_report(
@@ -182,7 +175,6 @@ def build_report(
     latest = latest_updates_until(org.id, fiscal_year, before)
     updated_later = set() if current else steps_with_updates(org.id, fiscal_year) - set(latest)
     evidence = evidence_counts_until(org.id, fiscal_year, before)
-    names = thai_indicator_names()
 
     divisions = {}
     sections = []
@@ -220,7 +212,7 @@ def build_report(
             model.measure_section(
                 measure_id=measure.id,
                 indicator_number=measure.indicator_number,
-                indicator_name=names.get(measure.indicator_number, ""),
+                indicator_name=INDICATOR_NAMES.get(measure.indicator_number, ""),
                 title=measure.title,
                 start_date=measure.start_date,
                 end_date=measure.end_date,
