@@ -192,3 +192,13 @@ def test_csrf_is_required(app, head_signed_in, client, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     assert post(client, head_signed_in.late_step).status_code == 400
     assert count(ProgressUpdate) == 0
+
+
+@pytest.mark.parametrize(("score", "badge"), [(84.99, "ต่ำกว่า 85 คะแนน: ต้องเร่งพัฒนา"), (85.0, "ผ่านเกณฑ์")])
+def test_the_measure_page_marks_an_indicator_under_the_pass_mark(office, client, sign_in, fixed_today,
+                                                                  make_assessment, score, badge):
+    measure = office.measure
+    make_assessment(office.org, measure.fiscal_year - 1, scores={measure.indicator_number: score})
+    sign_in(office.executive)
+    body = client.get(f"/measures/{measure.id}").get_data(as_text=True)
+    assert badge in body

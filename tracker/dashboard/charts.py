@@ -7,7 +7,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from ..measures.models import Assessment
-from ..measures.queries import PASS_MARK, Summary
+from ..importer.rules import PASS_MARK
+from ..measures.queries import Summary
 
 
 def _number(value: Decimal | float | None) -> float | None:

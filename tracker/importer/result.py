@@ -7,7 +7,13 @@ from datetime import date
 from typing import Any
 
 from tracker.importer.findings import Finding
-from tracker.importer.rules import INDICATOR_NAMES, TOOL_KEYS, propose_due_dates, tool_of_indicator
+from tracker.importer.rules import (
+    INDICATOR_NAMES,
+    TOOL_KEYS,
+    below_pass_mark,
+    propose_due_dates,
+    tool_of_indicator,
+)
 
 
 @dataclass
@@ -26,6 +32,10 @@ class Indicator:
     @property
     def tool(self) -> str:
         return tool_of_indicator(self.number)
+
+    @property
+    def below_pass_mark(self) -> bool:
+        return below_pass_mark(self.score)
 
 
 @dataclass

@@ -35,6 +35,10 @@ LEVEL_IMPROVE = "ต้องปรับปรุง"
 LEVEL_IMPROVE_URGENTLY = "ต้องปรับปรุงโดยด่วน"
 LEVELS = (LEVEL_EXCELLENT, LEVEL_GOOD, LEVEL_PASS, LEVEL_IMPROVE, LEVEL_IMPROVE_URGENTLY)
 
+# An indicator scoring under this is a priority for the next assessment; the
+# total and the tools must reach it to pass.
+PASS_MARK = 85
+
 # Scores are printed with two decimals, so a sum of rounded parts can be off
 # by a few thousandths without any mistake in the document.
 SCORE_TOLERANCE = 0.01
@@ -64,6 +68,11 @@ def tool_from_indicators(scores: list[float]) -> float:
     return fmean(scores)
 
 
+def below_pass_mark(score) -> bool:
+    """True for a score (float or Decimal) under the pass mark; False when there is none."""
+    return score is not None and score < PASS_MARK
+
+
 def scores_differ(a: float, b: float) -> bool:
     """True when two scores differ by more than rounding to two decimals explains."""
     return abs(a - b) > SCORE_TOLERANCE + 1e-9
@@ -79,9 +88,9 @@ def level_for_scores(total: float, iit: float, eit: float, oit: float) -> str:
     lowest = min(total, iit, eit, oit)
     if lowest >= 95:
         return LEVEL_EXCELLENT
-    if lowest >= 85:
+    if lowest >= PASS_MARK:
         return LEVEL_GOOD
-    if total >= 85:
+    if total >= PASS_MARK:
         return LEVEL_PASS
     if total >= 70:
         return LEVEL_IMPROVE

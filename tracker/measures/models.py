@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
+from ..importer.rules import below_pass_mark
 from ..orgs.models import Division, Organization, enum_column
 from ..timeutil import UTCDateTime, utcnow
 
@@ -87,6 +88,10 @@ class IndicatorScore(db.Model):
     analysis: Mapped[str] = mapped_column(sa.Text, default="")
 
     assessment: Mapped[Assessment] = relationship(back_populates="indicators")
+
+    @property
+    def below_pass_mark(self) -> bool:
+        return below_pass_mark(self.score)
 
 
 step_divisions = sa.Table(

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
+from ..importer.rules import below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
@@ -30,9 +31,6 @@ from .status import (
     urgency_key,
     work_group,
 )
-
-PASS_MARK = Decimal("85")
-
 
 def fiscal_years_with_measures(organization_id: int) -> list[int]:
     """Fiscal years (BE) in which the organization has measures, newest first."""
@@ -197,7 +195,7 @@ class IndicatorLine:
     @property
     def priority(self) -> bool:
         """Indicators under the pass mark are where the next assessment is won or lost."""
-        return self.ita_score is not None and self.ita_score < PASS_MARK
+        return below_pass_mark(self.ita_score)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..measures.models import StepStatus, Tool
-from ..measures.queries import PASS_MARK
+from ..importer.rules import below_pass_mark
 from ..measures.status import MeasureState, StepFacts, is_overdue, mean_progress, measure_state
 
 
@@ -68,7 +68,7 @@ class ScoreLine:
 
     @property
     def below_pass(self) -> bool:
-        return self.score is not None and self.score < PASS_MARK
+        return below_pass_mark(self.score)
 
 
 @dataclass(frozen=True)
