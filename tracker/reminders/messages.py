@@ -45,11 +45,17 @@ class ItemView:
 
     @property
     def when(self) -> str:
-        if self.kind == ItemKind.DUE_SOON:
-            if self.days == 0:
-                return gettext("due today")
-            return ngettext("due in %(num)d day", "due in %(num)d days", self.days)
-        return ngettext("%(num)d day late", "%(num)d days late", self.days)
+        return days_words(self.kind, self.days)
+
+
+def days_words(kind: ItemKind, days: int) -> str:
+    """How soon a reminded step is due, or how late it is, in the current language:
+    the words of the e-mails, and of the page that lists them."""
+    if kind == ItemKind.DUE_SOON:
+        if days == 0:
+            return gettext("due today")
+        return ngettext("due in %(num)d day", "due in %(num)d days", days)
+    return ngettext("%(num)d day late", "%(num)d days late", days)
 
 
 class Links:

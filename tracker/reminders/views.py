@@ -12,6 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from . import lease, queries, services
 from .delivery import deliver_pending
+from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
 from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
@@ -193,5 +194,6 @@ def reminder_labels():
         "delivery_colour": lambda status: DELIVERY_COLOURS.get(status, "secondary"),
         "kind_label": lambda kind: str(KIND_LABELS.get(kind, kind)),
         "trigger_label": lambda trigger: str(TRIGGER_LABELS.get(trigger, trigger)),
+        "days_words": days_words,
         "weekday_names": WEEKDAY_NAMES,
     }
