@@ -74,3 +74,11 @@ def test_sign_in_page_says_to_wait(client, make_user):
     assert response.status_code == 429
     assert "กรุณารอ 15 นาที" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_an_unknown_email_is_checked_like_a_password_of_this_installation(app, ctx, monkeypatch):
+    """A wrong e-mail costs the same hashing as a wrong password: the dummy hash uses the configured method."""
+    checked = []
+    monkeypatch.setattr(services, "check_password_hash", lambda stored, password: checked.append(stored) or False)
+    assert services.authenticate("nobody@example.org", "wrong-password", now=utcnow()) is None
+    assert [stored.split("$")[0] for stored in checked] == [app.config["PASSWORD_HASH_METHOD"]]

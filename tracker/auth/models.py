@@ -27,6 +27,13 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def password_hash_method() -> str:
+    """How passwords are hashed: scrypt, unless PASSWORD_HASH_METHOD says otherwise (tests use a fast one)."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -63,10 +70,7 @@ class User(UserMixin, db.Model):
 
     # --- passwords ---------------------------------------------------------
     def set_password(self, password: str) -> None:
-        method = "scrypt"
-        if has_app_context():
-            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:

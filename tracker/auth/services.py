@@ -1,6 +1,7 @@
 """Creating users, checking passwords, changing roles and memberships."""
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -16,13 +17,19 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
-from .models import LoginAttempt, Membership, Role, User, new_session_token
+from .models import LoginAttempt, Membership, Role, User, new_session_token, password_hash_method
 from .permissions import ensure_admin_of
 
 MIN_PASSWORD_LENGTH = 10
-# Checked against when the e-mail is unknown, so that a wrong e-mail and a
-# wrong password take the same time and give the same answer.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the e-mail is unknown, so that a wrong e-mail and a
+    wrong password take the same time and give the same answer. Made with the
+    method real passwords use, on first need: scrypt costs a fifth of a second,
+    which every process (web worker, scheduler, command) paid at import."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -172,7 +179,7 @@ def authenticate(
         )
     user = db.session.scalars(sa.select(User).where(User.email == key)).first() if key else None
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(password_hash_method()), password or "")
         ok = False
     else:
         ok = user.check_password(password or "") and user.active
