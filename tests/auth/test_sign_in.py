@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from tests.conftest import TEST_PASSWORD
 from tracker import create_app
+from tracker.auth import services
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
 
@@ -142,6 +143,15 @@ def test_change_password_checks_the_current_one_and_logs_it(client, sign_in, mak
     assert client.get("/").status_code == 200  # this session survives the change
     assert db.session.get(User, user.id).check_password("a-new-password-1")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "user.password")) == 1
+
+
+def test_a_short_new_password_is_refused_with_the_services_minimum(client, sign_in, make_user):
+    sign_in(make_user())
+    short = "x" * (services.MIN_PASSWORD_LENGTH - 1)
+    response = client.post("/account/password", data={"current_password": TEST_PASSWORD, "new_password": short,
+                                                      "confirm": short})
+    assert response.status_code == 400
+    assert f"รหัสผ่านต้องมีอย่างน้อย {services.MIN_PASSWORD_LENGTH} ตัวอักษร" in response.get_data(as_text=True)
 
 
 def test_language_choice_is_kept_per_user(client, sign_in, make_user):

@@ -7,6 +7,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Submit
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .services import MIN_PASSWORD_LENGTH
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(message=_l("Please enter your e-mail address."))])
@@ -23,7 +25,8 @@ class ChangePasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(message=_l("Please enter a new password.")),
-            Length(min=10, message=_l("The password must have at least 10 characters.")),
+            Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must have at least %(count)d characters.",
+                                                       count=MIN_PASSWORD_LENGTH)),
         ],
     )
     confirm = PasswordField(
