@@ -1,6 +1,6 @@
 """Administration pages: users, divisions, measures and steps, ITA scores and the audit log."""
 import re
-from datetime import date, timedelta
+from datetime import date
 from html import unescape
 
 import pytest
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.html_forms import open_form
 from tracker.extensions import db
-from tracker.models import Assessment, AuditEvent, Division, Measure, Role, Step, User
+from tracker.models import Assessment, AuditEvent, Measure, Role, Step, User
 
 TODAY = date(2026, 3, 16)
 

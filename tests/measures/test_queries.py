@@ -4,7 +4,6 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.measures import queries
-from tracker.measures.models import StepStatus
 from tracker.measures.status import MeasureState, WorkGroup
 
 TODAY = date(2026, 3, 16)

@@ -224,9 +224,6 @@ class Summary:
     def due_soon(self) -> list[StepLine]:
         return sorted((s for s in self.steps if s.group == WorkGroup.DUE_SOON), key=lambda s: s.days_left)
 
-    def steps_in(self, group: WorkGroup) -> list[StepLine]:
-        return [s for s in self.steps if s.group == group]
-
     @property
     def step_counts(self) -> dict[WorkGroup, int]:
         counts = {group: 0 for group in WorkGroup}
