@@ -263,7 +263,7 @@ def measure_create():
             db.session.commit()
             flash(_("The measure has been added. Now add its steps."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=measure.id))
-    return render_template("measures/measure_form.html", form=form, measure=None), 400 if form.errors else 200
+    return render_template("measures/measure_form.html", form=form, measure=None), status_for(form)
 
 
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
