@@ -62,6 +62,7 @@ class MeasureForm(EditForm):
 class StepForm(EditForm):
     text = TextAreaField(_l("Step"), validators=[Required()], render_kw={"rows": 3})
     due_date = StringField(_l("Due date"), validators=[Required()], render_kw={"placeholder": _l("dd/mm/yyyy (B.E.)")})
-    divisions = SelectMultipleField(_l("Responsible divisions"), coerce=str, validate_choice=False)
+    divisions = SelectMultipleField(_l("Responsible divisions"), validators=[Required()], coerce=str,
+                                    validate_choice=False)
     submit = SubmitField(_l("Save step"))
 
