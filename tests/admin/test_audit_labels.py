@@ -44,3 +44,18 @@ def test_the_log_shows_other_domains_events_in_thai(make_org, make_user, sign_in
     assert "ใช้เลขไทยทั้งฉบับ (๑ ๒ ๓):</span> ใช่" in body
     assert "ส่งอีเมลแจ้งเตือน:</span> ไม่ใช่" in body
     assert "วันศุกร์" in body and "16 มีนาคม 2569" in body
+
+
+def test_records_that_an_event_removed_are_not_linked(make_org, make_user, make_measure, sign_in, client):
+    org = make_org()
+    admin = make_user(org, Role.ADMIN)
+    measure = make_measure(org, steps=["จัดทำมาตรการ", "เผยแพร่มาตรการ"])
+    kept, removed = measure.steps
+    record(org.id, admin, "step.update", kept, changes={"text": ["ก", "ข"]})
+    # A re-import deletes a step that had progress: the event names it, its page is gone.
+    record(org.id, None, "step.delete", removed, text=removed.text, progress_updates=2, reason="import.replace")
+    db.session.commit()
+    sign_in(admin)
+    body = client.get("/admin/audit").get_data(as_text=True)
+    assert f'href="/steps/{kept.id}"' in body
+    assert f'href="/steps/{removed.id}"' not in body and f"#{removed.id}" in body

@@ -12,7 +12,8 @@ def init_app(app: Flask) -> None:
     admins = frozenset({Role.ADMIN})
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
-        audit_field=display.field_label, audit_value=display.field_value, audit_details=display.visible_details
+        audit_field=display.field_label, audit_value=display.field_value, audit_details=display.visible_details,
+        audit_target_url=display.target_url,
     )
     add_nav_item(app, NavItem(_l("Administration"), "admin.index", admins, order=90))
     add_nav_item(app, NavItem(_l("Users and divisions"), "admin.index", admins, order=10), menu="admin")

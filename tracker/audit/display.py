@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import format_date
@@ -107,6 +108,20 @@ def field_value(name: str, value) -> str:
     if name == "scope" and value in CALENDAR_SCOPES:
         return str(CALENDAR_SCOPES[value])
     return str(value)
+
+
+# The pages an event's record has, and the actions after which it has none.
+TARGET_PAGES = {"Step": ("measures.step_detail", "step_id"), "Measure": ("measures.measure_detail", "measure_id")}
+REMOVALS = {"step.remove", "step.delete", "measure.remove"}
+
+
+def target_url(event) -> str | None:
+    """The page of the record an event concerns, if it has one and the event did not remove it."""
+    page = TARGET_PAGES.get(event.target_type)
+    if page is None or event.target_id is None or event.action in REMOVALS:
+        return None
+    endpoint, argument = page
+    return url_for(endpoint, **{argument: event.target_id})
 
 
 def visible_details(details: dict | None) -> list[tuple[str, object]]:
