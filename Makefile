@@ -29,7 +29,7 @@ translations: $(COMPILED)
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 100 -o tracker/translations/messages.pot .
-	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching -w 100
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 # The web server, and beside it the reminder scheduler (one process; without
 # MAIL_SERVER it writes e-mails to instance/outbox/). Ctrl-C stops both: the
