@@ -224,6 +224,22 @@ class Summary:
     def due_soon(self) -> list[StepLine]:
         return sorted((s for s in self.steps if s.group == WorkGroup.DUE_SOON), key=lambda s: s.days_left)
 
+    def steps_matching(self, group: WorkGroup | None = None, indicator: int | None = None) -> list[StepLine]:
+        """The steps behind a figure: one work group and/or one indicator (None: any)."""
+        return [
+            line for line in self.steps
+            if (group is None or line.group == group)
+            and (indicator is None or line.step.measure.indicator_number == indicator)
+        ]
+
+    def measures_matching(self, state: MeasureState | None = None, indicator: int | None = None) -> list[MeasureLine]:
+        """The measures behind a figure: one state and/or one indicator (None: any)."""
+        return [
+            line for line in self.measures
+            if (state is None or line.state == state)
+            and (indicator is None or line.measure.indicator_number == indicator)
+        ]
+
     @property
     def step_counts(self) -> dict[WorkGroup, int]:
         counts = {group: 0 for group in WorkGroup}

@@ -46,11 +46,7 @@ def measure_list():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
-    lines = [
-        line for line in summary.measures
-        if (filters.state is None or line.state == filters.state)
-        and (filters.indicator is None or line.measure.indicator_number == filters.indicator)
-    ]
+    lines = summary.measures_matching(filters.state, filters.indicator)
     return render_template("measures/measure_list.html", lines=lines, filters=filters, today=today,
                            states=list(status.MeasureState))
 
@@ -61,11 +57,7 @@ def step_list():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
-    lines = [
-        line for line in summary.steps
-        if (filters.group is None or line.group == filters.group)
-        and (filters.indicator is None or line.step.measure.indicator_number == filters.indicator)
-    ]
+    lines = summary.steps_matching(filters.group, filters.indicator)
     return render_template("measures/step_list.html", lines=lines, filters=filters, today=today,
                            groups=list(status.WorkGroup))
 
