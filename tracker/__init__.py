@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     "testing"); without it, APP_ENV chooses. `overrides` replace single
     settings (tests use them for the database URL and instance path).
     """
+    from flask import Flask
+
     from config import CONFIGS, config_from_environment
 
     if config is None:

@@ -5,8 +5,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .measures.models import StepStatus
-from .measures.status import MeasureState, WorkGroup
+from .ita import StepStatus, WorkGroup
+from .measures.status import MeasureState
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests.importer.conftest import SEED
 from tests.importer.test_seed import SEED_SCORES
 from tracker.extensions import db
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Division, Measure, Step
 
 

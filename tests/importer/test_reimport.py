@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from tracker.errors import Conflict, ValidationFailed
 from tracker.extensions import db
 from tracker.importer import parse_text
-from tracker.importer.rules import INDICATOR_NAMES
 from tracker.importer.services import import_report, keep_current_due_dates, plan_import
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Measure, ProgressUpdate, Step
 
 

@@ -14,8 +14,8 @@ from tests.importer.documents import word_from_text_export
 from tests.html_forms import form_fields
 from tracker.extensions import db
 from tracker.importer import parse_text
-from tracker.importer.rules import INDICATOR_NAMES
 from tracker.importer.services import import_report
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Division, Measure, Role, Step
 
 pytestmark = pytest.mark.usefixtures("imports_dir")

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from tracker.ita import WorkGroup
 from tracker.measures import queries
-from tracker.measures.status import MeasureState, WorkGroup
+from tracker.measures.status import MeasureState
 
 TODAY = date(2026, 3, 16)
 

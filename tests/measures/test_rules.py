@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from tracker.measures.models import StepStatus
+from tracker.ita import StepStatus
 from tracker.measures.rules import check_progress_input, earliest_work_date, parse_percent
 
 TODAY = date(2026, 3, 16)

@@ -3,11 +3,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.measures.models import StepStatus
+from tracker.ita import StepStatus, WorkGroup
 from tracker.measures.status import (
     MeasureState,
     StepFacts,
-    WorkGroup,
     consistent_status,
     is_due_soon,
     is_overdue,

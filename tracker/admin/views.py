@@ -17,6 +17,7 @@ from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, show_on_form
 from ..extensions import db
 from ..forms import status_for
+from ..ita import INDICATOR_NUMBERS
 from ..labels import action_label, target_label
 from ..measures import editing, queries
 from ..measures.models import Assessment
@@ -260,8 +261,8 @@ def _assessment_values(form: AssessmentForm) -> dict:
         eit1_score=form.eit1_score.data,
         eit2_score=form.eit2_score.data,
         oit_score=form.oit_score.data,
-        indicator_scores={n: form[f"indicator_{n}"].data for n in range(1, 11)},
-        analyses={n: form[f"analysis_{n}"].data for n in range(1, 11)},
+        indicator_scores={n: form[f"indicator_{n}"].data for n in INDICATOR_NUMBERS},
+        analyses={n: form[f"analysis_{n}"].data for n in INDICATOR_NUMBERS},
     )
 
 

@@ -15,16 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
-from ..importer.rules import below_pass_mark
+from ..ita import INDICATOR_NUMBERS, StepStatus, WorkGroup, below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, StepStatus, step_divisions
+from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, step_divisions
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
     StepFacts,
-    WorkGroup,
     days_until,
     mean_progress,
     measure_state,
@@ -348,7 +347,7 @@ def summarize(
 
     assessment = assessment_for_measures(organization_id, fiscal_year)
     indicator_lines = []
-    for number in range(1, 11):
+    for number in INDICATOR_NUMBERS:
         score: IndicatorScore | None = assessment.indicator(number) if assessment else None
         measures_here = [m for m in measures if m.indicator_number == number]
         steps_here = [s for m in measures_here for s in by_measure[m.id]]

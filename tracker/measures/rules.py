@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..ita import StepStatus
 from ..thai import ThaiDateError, format_date_numeric, parse_date, to_arabic_digits
-from .models import StepStatus
 from .status import consistent_status
 
 MAX_NOTE_LENGTH = 5000

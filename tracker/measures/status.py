@@ -9,23 +9,10 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from ..ita import WORK_GROUP_ORDER, StepStatus, WorkGroup
 
-from .models import StepStatus
 
 DUE_SOON_DAYS = 14
-
-
-class WorkGroup(enum.StrEnum):
-    """The groups of My work, in order of urgency."""
-
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    IN_PROGRESS = "in_progress"
-    NOT_STARTED = "not_started"
-    DONE = "done"
-
-
-WORK_GROUP_ORDER = list(WorkGroup)
 
 
 class MeasureState(enum.StrEnum):

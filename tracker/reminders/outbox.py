@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
 from ..extensions import db
-from ..measures.models import Step, StepStatus
+from ..ita import StepStatus
+from ..measures.models import Step
 from ..measures.queries import default_fiscal_year, steps_query, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow

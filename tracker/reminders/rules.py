@@ -28,7 +28,7 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationFailed
-from ..measures.models import StepStatus
+from ..ita import StepStatus
 from ..measures.status import days_until
 from ..thai import to_arabic_digits
 from .models import ItemKind, NotificationKind

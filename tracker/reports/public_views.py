@@ -9,7 +9,7 @@ from werkzeug.http import is_resource_modified
 
 from ..auth.permissions import admin_required
 from ..extensions import db
-from ..measures.models import StepStatus
+from ..ita import StepStatus
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
 from ..measures.views import send_evidence
 from ..timeutil import org_today

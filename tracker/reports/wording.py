@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import thai
-from ..measures.models import StepStatus, Tool
+from ..ita import StepStatus, Tool
 from ..measures.status import MeasureState
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
