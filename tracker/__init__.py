@@ -58,7 +58,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     register_domains(app)
     add_security_headers(app)
 
-    from .errors import register_error_pages
+    from .web.errors import register_error_pages
 
     register_error_pages(app)
     return app
@@ -75,10 +75,11 @@ def configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     import sqlalchemy as sa
 
-    from . import i18n, labels
+    from . import labels
     from . import models  # noqa: F401  (every table in the metadata)
     from .auth.models import User
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .web import locale
 
     db.init_app(app)
     with app.app_context():
@@ -91,10 +92,10 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(
         app,
-        locale_selector=i18n.select_locale,
+        locale_selector=locale.select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    i18n.init_app(app)
+    locale.init_app(app)
     labels.init_app(app)
 
     login_manager.init_app(app)
