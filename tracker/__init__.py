@@ -55,6 +55,10 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     configure_logging(app)
     init_extensions(app)
+
+    from .web import transaction
+
+    transaction.init_app(app)
     register_domains(app)
     add_security_headers(app)
 

@@ -1,6 +1,8 @@
 """Domain errors raised by services (pure: the error pages are in `tracker.web.errors`)."""
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 
 class DomainError(Exception):
     """A rule of the domain refused the operation; nothing was changed.
@@ -15,6 +17,21 @@ class DomainError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        _last_raised.set(self)
+
+
+# The latest domain error of this context (a web request): the transaction
+# owner rolls back a request in which a rule refused something, even when the
+# view caught the error to show it (`tracker.web.transaction`).
+_last_raised: ContextVar[DomainError | None] = ContextVar("tracker_last_domain_error", default=None)
+
+
+def last_raised() -> DomainError | None:
+    return _last_raised.get()
+
+
+def forget_raised() -> None:
+    _last_raised.set(None)
 
 
 class ValidationFailed(DomainError):

@@ -89,6 +89,7 @@ AUDIT_ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.password": _l("Password changed"),
+    "user.language": _l("Language changed"),
     "user.deactivate": _l("Account deactivated"),
     "user.activate": _l("Account reactivated"),
     "measure.create": _l("Measure added"),

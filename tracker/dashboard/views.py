@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from ..i18n import format_fiscal_year
 from ..ita import WorkGroup
 from ..labels import INDICATOR_NAMES
-from ..main.views import organization_today
 from ..measures import queries
 from ..measures.filters import read_filters
 from ..measures.status import DUE_SOON_DAYS, MeasureState
+from ..web.current import organization_today
 from . import charts
 
 bp = Blueprint("dashboard", __name__)

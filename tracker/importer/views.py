@@ -20,6 +20,7 @@ from ..measures.models import Assessment, Measure, Step
 from ..orgs.services import divisions_in_use, name_key
 from ..scoping import get_in_org_or_404
 from ..timeutil import utcnow
+from ..web.transaction import after_commit
 from .forms import UploadForm, preview_form
 from .parser import parse_upload, size_error
 from .pending import PendingImport, PendingImports
@@ -151,11 +152,9 @@ def preview(token: str):
             source_name=pending.filename or None,
         )
     except DomainError as error:
-        db.session.rollback()
         form.add_problem(error.field, error.message)
         return render_preview(pending, plan, form), 400
-    db.session.commit()
-    pending_imports().delete(token)
+    after_commit(lambda: pending_imports().delete(token))  # kept if the saving fails
     flash(
         _(
             "The report of fiscal year %(year)s has been imported: %(measures)s measures "

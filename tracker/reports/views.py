@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from .. import thai
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..main.views import organization_today
 from ..measures.models import Measure
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
+from ..web.current import organization_today
 from . import wording
 from .forms import AnalysisYearForm, ReportForm
 from .pdf_writer import PdfUnavailable, pdf_available
@@ -96,7 +96,6 @@ def export():
         return render_index(form, years, 400)
     except PdfUnavailable as error:
         return render_index(form, years, 503, pdf_error=str(error.message))
-    db.session.commit()
     if output == ReportFormat.PRINT:
         return render_template("reports/print.html", report=report, n=numbers, w=wording, args=request.args)
     return send_file(
