@@ -79,6 +79,15 @@ class WorkGroup(enum.StrEnum):
 WORK_GROUP_ORDER = list(WorkGroup)
 
 
+class MeasureState(enum.StrEnum):
+    """How a measure stands: derived from its steps by `tracker.measures.status.measure_state`."""
+
+    DONE = "done"
+    OVERDUE = "overdue"
+    AT_RISK = "at_risk"
+    ON_TRACK = "on_track"
+
+
 def tool_of_indicator(number: int) -> Tool:
     """`IIT`, `EIT` or `OIT` for an indicator number from 1 to 10."""
     for tool, numbers in INDICATORS_OF_TOOL.items():

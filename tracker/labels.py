@@ -5,8 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .ita import StepStatus, WorkGroup
-from .measures.status import MeasureState
+from .ita import MeasureState, StepStatus, WorkGroup
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {

@@ -6,11 +6,10 @@ import sqlalchemy as sa
 
 from tracker.errors import PermissionDenied, NotFound
 from tracker.extensions import db
-from tracker.ita import WorkGroup
+from tracker.ita import MeasureState, WorkGroup
 from tracker.measures import queries
 from tracker.measures.models import HistoryIsAppendOnly
 from tracker.measures.services import InvalidProgress, StaleProgress, record_progress
-from tracker.measures.status import MeasureState
 from tracker.models import AuditEvent, Evidence, ProgressUpdate, StepStatus
 
 from .conftest import TODAY

@@ -3,9 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.ita import WorkGroup
+from tracker.ita import MeasureState, WorkGroup
 from tracker.measures import queries
-from tracker.measures.status import MeasureState
 
 TODAY = date(2026, 3, 16)
 

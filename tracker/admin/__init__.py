@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from ..audit import display
+    from . import audit_display as display
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from .views import bp

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..auth.models import User
 from ..extensions import db
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 def record(

@@ -11,12 +11,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from ..ita import INDICATOR_NUMBERS, WorkGroup
+from ..ita import INDICATOR_NUMBERS, MeasureState, WorkGroup
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
 from . import queries
-from .status import MeasureState
 
 
 @dataclass

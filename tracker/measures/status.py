@@ -5,21 +5,13 @@ the dashboard, reminders and reports all derive the same answer.
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from ..ita import WORK_GROUP_ORDER, StepStatus, WorkGroup
+from ..ita import WORK_GROUP_ORDER, MeasureState, StepStatus, WorkGroup
 
 
 DUE_SOON_DAYS = 14
-
-
-class MeasureState(enum.StrEnum):
-    DONE = "done"
-    OVERDUE = "overdue"
-    AT_RISK = "at_risk"
-    ON_TRACK = "on_track"
 
 
 def days_until(due: date, today: date) -> int:

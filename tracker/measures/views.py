@@ -12,7 +12,6 @@ from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..forms import status_for
 from ..orgs.services import divisions_in_use
-from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
@@ -123,7 +122,6 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         reattach=reattach,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
-        escalated_on=escalated_steps(step.organization_id, [step.id]).get(step.id),
         status=status,
     ), code
 

@@ -94,7 +94,7 @@ def field_value(name: str, value) -> str:
         return format_date(date.fromisoformat(value))
     if name in ("status", "role"):
         from ..auth.models import Role
-        from ..measures.models import StepStatus
+        from ..ita import StepStatus
 
         for kind in (StepStatus, Role):
             try:
