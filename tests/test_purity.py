@@ -31,7 +31,9 @@ PURE_MODULES = [
     "tracker.importer.steps",
     "tracker.measures.status",
     "tracker.measures.rules",
+    "tracker.reminders.channels",
     "tracker.reminders.kinds",
+    "tracker.reminders.mail_settings",
     "tracker.reminders.rules",
     "tracker.reports.report",
 ]

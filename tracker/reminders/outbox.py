@@ -21,7 +21,7 @@ from .models import Notification, NotificationItem, NotificationKind, ReminderRu
 from .rules import OpenStep, Person, PlannedItem, ReminderRules, plan_day
 from .services import escalations_only_by_user, rules_for
 from .sqlutil import insert_unless_exists
-from .transport import new_message_id
+from .mail_settings import new_message_id
 
 log = logging.getLogger("tracker.reminders")
 

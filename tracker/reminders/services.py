@@ -26,7 +26,7 @@ from .rules import (
     parse_days_before,
     parse_send_time,
 )
-from .transport import describe_delivery, new_message_id, outbox_directory
+from .mail_settings import describe_delivery, new_message_id, outbox_directory
 
 
 def default_rules() -> ReminderRules:

@@ -19,7 +19,7 @@ from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
 from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
-from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
+from .mail_settings import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
 
 bp = Blueprint("reminders", __name__)
 
