@@ -1,7 +1,6 @@
 """Administration pages (admins only): users, divisions, ITA scores and the audit log."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,9 +8,9 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import queries as audit_queries
-from ..audit.models import AuditEvent
+from ..auth import queries as user_queries
 from ..auth import services as user_services
-from ..auth.models import Membership, Role, User
+from ..auth.models import Role, User
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, show_on_form
@@ -34,12 +33,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 def _render_index(division_form: DivisionForm, code: int = 200):
-    users = db.session.scalars(
-        sa.select(User)
-        .where(User.organization_id == current_user.organization_id)
-        .options(selectinload(User.memberships).selectinload(Membership.division))
-        .order_by(User.active.desc(), User.display_name)
-    ).all()
+    users = user_queries.users_with_divisions(current_user.organization_id)
     return render_template("admin/index.html", users=users, divisions=division_services.divisions_of(current_user.organization_id), division_form=division_form), code
 
 
@@ -329,14 +323,11 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
 @bp.route("/audit")
 @admin_required
 def audit():
-    users = list(db.session.scalars(
-        sa.select(User).where(User.organization_id == current_user.organization_id).order_by(User.display_name)))
+    users = user_queries.users_by_name(current_user.organization_id)
     form = AuditFilterForm(request.args)
     filters = _audit_filters(form, users)
-    query = audit_queries.events_query(
-        current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
-    if form.actor.data == "system":
-        query = query.where(AuditEvent.actor_id.is_(None))
+    query = audit_queries.events_query(current_user.organization_id, tz_name=org_timezone(current_user.organization),
+                                       system_only=form.actor.data == "system", **filters)
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
