@@ -11,8 +11,7 @@ from tracker.extensions import db
 from tracker.ita import WorkGroup
 from tracker.measures import queries
 from tracker.models import AuditEvent, Division, ProgressUpdate, Role, StepStatus, User
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

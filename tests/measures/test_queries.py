@@ -5,8 +5,7 @@ import pytest
 
 from tracker.ita import MeasureState, WorkGroup
 from tracker.measures import queries
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

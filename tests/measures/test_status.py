@@ -1,5 +1,5 @@
 """Derived step and measure status: pure rules, no database."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -15,8 +15,7 @@ from tracker.measures.status import (
     urgency_key,
     work_group,
 )
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 def before(days):
