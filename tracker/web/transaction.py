@@ -59,8 +59,8 @@ def _finish(response: Response) -> Response:
                 log.exception("Work after the commit of %s %s failed", request.method, request.path)
         return response
     reads = [_columns(event) for event in take_recorded_events(db.session)]
-    if request.method in SAFE_METHODS and any(db.session.new) or any(db.session.dirty):
-        log.warning("%s %s changed data that is not saved", request.method, request.path)
+    if request.method in SAFE_METHODS and (any(db.session.new) or any(db.session.dirty)):
+        log.warning("%s %s changed data that a GET does not save", request.method, request.path)
     db.session.rollback()
     if request.method in SAFE_METHODS and response.status_code < 400 and reads:
         _record_reads(reads)
