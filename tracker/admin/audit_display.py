@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "steps": _l("Steps"),
     "email": _l("E-mail"),
     "role": _l("Role"),
+    "locale": _l("Language"),
     "name": _l("Name"),
     "display_name": _l("Name"),
     "short_name": _l("Short name"),
