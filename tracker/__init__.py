@@ -124,6 +124,7 @@ DOMAINS = (
     "orgs",
     "measures",
     "importer",
+    "drafting",
     "dashboard",
     "admin",
     "reminders",
