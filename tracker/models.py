@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
 from .auth.models import LoginAttempt, Membership, Role, User
+from .drafting.models import DocumentText, MeasureDraft
 from .measures.models import (
     Assessment,
     Evidence,
@@ -28,12 +29,14 @@ __all__ = [
     "AuditEvent",
     "CalendarFeed",
     "Division",
+    "DocumentText",
     "Evidence",
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
     "LoginAttempt",
     "Measure",
+    "MeasureDraft",
     "Membership",
     "Notification",
     "NotificationItem",
