@@ -1,6 +1,7 @@
 """The official document: its structure (pure), the Word file's page set-up and fonts, the PDF and its pages."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -132,3 +133,23 @@ def test_pdf_through_the_report_writer_with_page_images(app, pdf_tools, tmp_path
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / "document.pdf"),
                         str(ARTIFACTS / "ita-document-page")], check=True)
         assert list(ARTIFACTS.glob("ita-document-page-*.png"))
+
+
+def test_word_pages_rendered_by_libreoffice_when_installed(tmp_path):
+    """The Word file itself, as a word processor lays it out (LibreOffice, when the machine has it)."""
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftoppm") is None:
+        pytest.skip("LibreOffice (libreoffice-writer-nogui) or pdftoppm is not installed")
+    source = tmp_path / "ita-document.docx"
+    source.write_bytes(render_docx(make_document(measures=make_document().measures * 4)))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "ita-document.pdf"
+    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True, text=True).stdout
+    orientations = ["landscape" if float(w) > float(h) else "portrait"
+                    for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes)]
+    assert orientations[0] == "portrait" and orientations[-1] == "landscape"
+    assert orientations == sorted(orientations, key=lambda o: o == "landscape")  # one switch, to landscape
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / "ita-word-page")], check=True)
