@@ -10,7 +10,6 @@ from __future__ import annotations
 from copy import deepcopy
 from io import BytesIO
 
-from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -21,6 +20,7 @@ from ..reports.docx_writer import (
     MARGINS_CM,
     TITLE_PT,
     Builder,
+    landscape_a4,
     twips,
     use_thai_font,
     with_namespace,
@@ -49,11 +49,8 @@ def section_properties_xml(landscape: bool) -> str:
 
 def _set_up(builder: Builder, doc: OfficialDocument) -> None:
     document = builder.document
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(A4_LONG_CM), Cm(A4_SHORT_CM)
-    section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
-    section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
+    section = document.sections[0]  # the last section: the measures, landscape
+    landscape_a4(section)
     use_thai_font(document)
     properties = document.core_properties
     properties.title = TITLE

@@ -181,15 +181,19 @@ def use_thai_font(document) -> None:
             fonts.set(qn(f"w:{slot}"), FONT)
 
 
-def set_up_document(builder: Builder, report: ProgressReport) -> None:
-    document = builder.document
-    section = document.sections[0]
+def landscape_a4(section) -> None:
+    """An A4 landscape section with the documents' margins."""
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
     section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
     section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
     section.footer_distance = Cm(1.0)
 
+
+def set_up_document(builder: Builder, report: ProgressReport) -> None:
+    document = builder.document
+    section = document.sections[0]
+    landscape_a4(section)
     use_thai_font(document)
 
     properties = document.core_properties
