@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..importer.rules import INDICATOR_NAMES, PASS_MARK
+from ..ita import INDICATOR_NAMES, PASS_MARK
 from ..thai import to_thai_digits
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "sarabun"

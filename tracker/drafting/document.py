@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..importer.rules import INDICATOR_NAMES, INDICATORS_OF_TOOL
+from ..ita import INDICATOR_NAMES, INDICATORS_OF_TOOL
 from ..thai import format_date_long, to_thai_digits
 
 TITLE = "การนำผลการประเมิน ITA ไปสู่การพัฒนาองค์กร"

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ..admin.forms import AssessmentForm
 from ..forms import EditForm
-from ..importer.rules import INDICATOR_NAMES
+from ..ita import INDICATOR_NAMES
 
 
 class NewYearForm(FlaskForm):

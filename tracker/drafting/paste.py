@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..importer.normalize import without_spaces
-from ..importer.rules import INDICATOR_NAMES, LEVELS
+from ..ita import INDICATOR_NAMES, LEVELS
 from ..thai import to_arabic_digits
 
 _NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?(?![\d.])")

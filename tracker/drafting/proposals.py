@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..importer.rules import INDICATOR_NAMES, PASS_MARK
+from ..ita import INDICATOR_NAMES, PASS_MARK
 from ..thai import fiscal_year_bounds
 from .catalog import TYPICAL_MEASURES
 

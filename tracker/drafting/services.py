@@ -22,8 +22,9 @@ from ..extensions import db
 from ..importer import result as parsed
 from ..importer.checks import check_consistency
 from ..importer.messages import finding_text
-from ..importer.rules import INDICATOR_NAMES, propose_due_dates
-from ..measures.models import Assessment, Measure, Step, StepStatus
+from ..importer.rules import propose_due_dates
+from ..ita import INDICATOR_NAMES, StepStatus
+from ..measures.models import Assessment, Measure, Step
 from ..orgs.models import Division, Organization
 from ..orgs.services import divisions_of
 from ..thai import ThaiDateError, fiscal_year_bounds, parse_date

@@ -3,26 +3,24 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..admin.forms import assessment_form_data
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
 from ..errors import DomainError, show_on_form
-from ..extensions import db
 from ..forms import status_for
-from ..importer.rules import INDICATOR_NAMES
-from ..main.views import organization_today
+from ..ita import INDICATOR_NAMES
+from ..web.current import organization_today
 from ..measures import editing
 from ..measures.models import Assessment
 from ..thai import format_date_numeric
 from .docx_writer import render_docx
 from .forms import AdoptForm, DraftsForm, NewYearForm, ResultsForm
 from .paste import parse_pasted_scores
+from .queries import assessment_of_year, assessments_newest_first
 from .services import (
     adopt_drafts,
     draft_document,
@@ -43,11 +41,7 @@ DOCUMENT_TYPES = {
 
 
 def _assessment(year: int) -> Assessment | None:
-    return db.session.scalars(
-        sa.select(Assessment)
-        .where(Assessment.organization_id == current_user.organization_id, Assessment.fiscal_year == year)
-        .options(selectinload(Assessment.indicators))
-    ).first()
+    return assessment_of_year(current_user.organization_id, year)
 
 
 def _assessment_or_404(year: int) -> Assessment:
@@ -60,10 +54,7 @@ def _assessment_or_404(year: int) -> Assessment:
 @bp.get("/")
 @admin_required
 def index():
-    assessments = db.session.scalars(
-        sa.select(Assessment).where(Assessment.organization_id == current_user.organization_id)
-        .order_by(Assessment.fiscal_year.desc())
-    ).all()
+    assessments = assessments_newest_first(current_user.organization_id)
     form = NewYearForm(request.args) if "year" in request.args else NewYearForm(formdata=None)
     if "year" in request.args and form.validate():
         return redirect(url_for("drafting.results", year=form.year.data))
@@ -116,13 +107,10 @@ def results(year: int):
                     **{name: form[name].data for name in SCORE_FIELDS},
                 )
             except EditConflict as error:
-                db.session.rollback()
                 conflict, saved = error, form.rebase(assessment_form_data(_assessment_or_404(year)))
             except DomainError as error:
-                db.session.rollback()
                 show_on_form(form, error)
             else:
-                db.session.commit()
                 flash(_("The results of fiscal year %(year)s have been saved.", year=year), "success")
                 return redirect(url_for("drafting.workspace", year=year))
     return render_template(
@@ -170,14 +158,11 @@ def drafts_page(year: int):
                           "division_ids": form[f"divisions_{n}"].data} for n in INDICATOR_NAMES},
         )
     except EditConflict as error:
-        db.session.rollback()
         space = workspace(org, _assessment_or_404(year), organization_today())
         return _render_workspace(space, form, conflict=error, saved=form.rebase(_drafts_form_data(space)))
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_workspace(space, form)
-    db.session.commit()
     flash(_("The drafts have been saved."), "success")
     return redirect(url_for("drafting.workspace", year=year))
 
@@ -205,10 +190,8 @@ def adopt(year: int):
             summary = adopt_drafts(current_user, org, assessment, today=organization_today(),
                                    replace=form.replace.data, remove_reported_steps=form.remove_reported.data)
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Fiscal year %(year)s now has %(measures)s measures with %(steps)s steps.", year=year + 1,
                     measures=len(summary.measures),
                     steps=summary.step_count), "success")
