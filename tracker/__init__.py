@@ -132,6 +132,7 @@ DOMAINS = (
     "orgs",
     "measures",
     "importer",
+    "drafting",
     "dashboard",
     "admin",
     "reminders",

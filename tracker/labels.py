@@ -102,6 +102,8 @@ AUDIT_ACTION_LABELS = {
     "assessment.create": _l("ITA scores entered"),
     "assessment.update": _l("ITA scores corrected"),
     "assessment.import": _l("ITA report imported"),
+    "ita_draft.save": _l("ITA analysis report drafted"),
+    "ita_draft.adopt": _l("Drafted measures made the next fiscal year's"),
     "step.delete": _l("Step deleted by a new import"),
     "reminders.settings": _l("Reminder rules changed"),
     "reminders.preferences": _l("Notification settings changed"),

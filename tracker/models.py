@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
 from .auth.models import LoginAttempt, Membership, Role, User
+from .drafting.models import DocumentText, MeasureDraft
 from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
@@ -27,12 +28,14 @@ __all__ = [
     "AuditEvent",
     "CalendarFeed",
     "Division",
+    "DocumentText",
     "Evidence",
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
     "LoginAttempt",
     "Measure",
+    "MeasureDraft",
     "Membership",
     "Notification",
     "NotificationItem",

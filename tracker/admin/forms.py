@@ -77,6 +77,26 @@ for _number in INDICATOR_NUMBERS:
     setattr(AssessmentForm, f"analysis_{_number}", TextAreaField(_l("Analysis"), render_kw={"rows": 3}))
 
 
+def assessment_form_data(assessment) -> dict:
+    """An assessment as the scores form shows it, with its edit token."""
+    from ..concurrency import edit_token
+    from ..measures.editing import assessment_edit_values
+
+    def text(value):
+        return "" if value is None else f"{value:.2f}"
+
+    data = dict(
+        fiscal_year=str(assessment.fiscal_year), overall_score=text(assessment.overall_score),
+        level=assessment.level or "", iit_score=text(assessment.iit_score), eit1_score=text(assessment.eit1_score),
+        eit2_score=text(assessment.eit2_score), oit_score=text(assessment.oit_score),
+    )
+    for line in assessment.indicators:
+        data[f"indicator_{line.number}"] = text(line.score)
+        data[f"analysis_{line.number}"] = line.analysis
+    data["edit_token"] = edit_token(assessment_edit_values(assessment))
+    return data
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing

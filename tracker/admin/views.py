@@ -25,7 +25,15 @@ from ..orgs.models import Division
 from ..scoping import get_in_org_or_404
 from ..thai import ThaiDateError, parse_date
 from ..timeutil import org_timezone
-from .forms import AssessmentForm, AuditFilterForm, DivisionForm, NewUserForm, PasswordForm, UserForm
+from .forms import (
+    AssessmentForm,
+    AuditFilterForm,
+    DivisionForm,
+    NewUserForm,
+    PasswordForm,
+    UserForm,
+    assessment_form_data,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -243,22 +251,6 @@ def _assessment_values(form: AssessmentForm) -> dict:
     )
 
 
-def _assessment_form_data(assessment: Assessment) -> dict:
-    def text(value):
-        return "" if value is None else f"{value:.2f}"
-
-    data = dict(
-        fiscal_year=str(assessment.fiscal_year), overall_score=text(assessment.overall_score),
-        level=assessment.level or "", iit_score=text(assessment.iit_score), eit1_score=text(assessment.eit1_score),
-        eit2_score=text(assessment.eit2_score), oit_score=text(assessment.oit_score),
-    )
-    for line in assessment.indicators:
-        data[f"indicator_{line.number}"] = text(line.score)
-        data[f"analysis_{line.number}"] = line.analysis
-    data["edit_token"] = edit_token(editing.assessment_edit_values(assessment))
-    return data
-
-
 def _load_assessment(assessment_id: int) -> Assessment:
     return get_in_org_or_404(Assessment, assessment_id, current_user.organization_id,
                              selectinload(Assessment.indicators))
@@ -272,7 +264,7 @@ def assessment_edit(assessment_id: int | None = None):
     if assessment_id is not None:
         assessment = _load_assessment(assessment_id)
     if request.method == "GET":
-        form = AssessmentForm(formdata=None, **(_assessment_form_data(assessment) if assessment else {}))
+        form = AssessmentForm(formdata=None, **(assessment_form_data(assessment) if assessment else {}))
     else:
         form = AssessmentForm()
         try:
@@ -280,7 +272,7 @@ def assessment_edit(assessment_id: int | None = None):
                                              base_token=form.edit_token.data, **_assessment_values(form))
         except EditConflict as error:
             assessment = _load_assessment(assessment_id)
-            conflict, saved = error, form.rebase(_assessment_form_data(assessment))
+            conflict, saved = error, form.rebase(assessment_form_data(assessment))
         except DomainError as error:
             show_on_form(form, error)
         else:
