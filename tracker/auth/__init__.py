@@ -3,8 +3,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from . import account_views
     from .cli import users_cli
     from .views import bp
 
     app.register_blueprint(bp)
+    account_views.init_app(app)
     app.cli.add_command(users_cli)

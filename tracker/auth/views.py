@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import ValidationFailed
 from ..extensions import db
-from . import services
+from . import account_views, services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -42,6 +42,9 @@ def login():
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+        elif account_views.needs_second_factor(user):
+            return account_views.ask_for_second_factor(user, remember=form.remember.data,
+                                                       next_url=request.args.get("next"))
         else:
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
