@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
@@ -38,7 +38,9 @@ OPEN_ENDPOINTS = {
 }
 
 
-def no_store(response):
+def no_store(body: str, status: int = 200):
+    """A page that shows a secret or a link's form: kept in no cache."""
+    response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -95,7 +97,7 @@ def second_factor():
                       "warning")
             return redirect(pending.get("next") or url_for("main.home"))
         form.code.errors.append(str(totp.WRONG_CODE))
-    return no_store(render_template("auth/second_factor.html", form=form)), 200 if not form.errors else 400
+    return no_store(render_template("auth/second_factor.html", form=form), 400 if form.errors else 200)
 
 
 # --- after signing in: what must be done first ---------------------------------------------------
@@ -155,7 +157,7 @@ def _password_link_page(token: str, purpose: TokenPurpose, template: str):
     token_ok = invitations.find_token(token, purpose, invitations.utcnow()) is not None
     form = NewPasswordForm()
     if not token_ok:
-        return no_store(render_template("auth/link_invalid.html", purpose=purpose)), 404
+        return no_store(render_template("auth/link_invalid.html", purpose=purpose), 404)
     if form.validate_on_submit():
         try:
             invitations.set_password_with_link(token, purpose, form.password.data)
@@ -168,8 +170,8 @@ def _password_link_page(token: str, purpose: TokenPurpose, template: str):
             flash(_("Your password has been saved. Please sign in with it."), "success")
             return redirect(url_for("auth.login"))
     found = invitations.find_token(token, purpose, invitations.utcnow())
-    return no_store(render_template(template, form=form, user=found.user if found else None)), \
-        400 if form.errors else 200
+    return no_store(render_template(template, form=form, user=found.user if found else None),
+                    400 if form.errors else 200)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -224,7 +226,7 @@ def _two_factor_page(enable_form=None, password_form=None, disable_form=None, co
         db.session.commit()
         uri = totp.provisioning_uri(user, pending.secret)
         context.update(qr_code=totp.qr_code_data_uri(uri), secret=totp.format_secret(pending.secret))
-    return no_store(render_template("auth/two_factor.html", **context)), code
+    return no_store(render_template("auth/two_factor.html", **context), code)
 
 
 @bp.get("/account/two-factor")
