@@ -58,7 +58,9 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=f"{ISSUER} ({user.organization.name})")
+    # Short (no organization name, whose Thai letters would be percent-encoded):
+    # a shorter text makes a coarser QR code that old phone cameras read.
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_code_data_uri(text: str) -> str:
