@@ -30,6 +30,18 @@ def shoot(page, artifacts, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def sign_out(page) -> None:
+    page.click("#user-menu")
+    page.get_by_role("button", name="ออกจากระบบ").click()
+    page.wait_for_url("**/login")
+
+
+def enter_password(page, email_address: str) -> None:
+    page.fill("#email", email_address)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+
+
 def invitation_link(app, to: str, timeout: float = 15) -> str:
     """The link in the invitation e-mail as delivered to the outbox folder (no MAIL_SERVER in tests)."""
     folder = outbox_directory(app.config, app.instance_path)
@@ -66,9 +78,7 @@ def test_invite_set_password_turn_on_two_step_and_sign_in_with_a_code(
     assert "ส่งคำเชิญไปที่ somying@example.org แล้ว" in page.inner_text(".alert")
     assert "เชิญแล้ว" in page.inner_text("table")
     shoot(page, artifacts, "invite-admin-list")
-    page.click("#user-menu")
-    page.get_by_role("button", name="ออกจากระบบ").click()
-    page.wait_for_url("**/login")
+    sign_out(page)
 
     # The person opens the link from the e-mail and chooses a password.
     link = invitation_link(app, "somying@example.org")
@@ -80,9 +90,7 @@ def test_invite_set_password_turn_on_two_step_and_sign_in_with_a_code(
     page.fill("#confirm", PASSWORD)
     page.get_by_role("button", name="บันทึกรหัสผ่าน").click()
     page.wait_for_url("**/login")
-    page.fill("#email", "somying@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
+    enter_password(page, "somying@example.org")
     page.wait_for_url("**/")
 
     # Two-step sign-in from the account page: scan (here: read the key), confirm with a code.
@@ -101,14 +109,10 @@ def test_invite_set_password_turn_on_two_step_and_sign_in_with_a_code(
     assert page.locator("#recovery-codes li").count() == 10
     shoot(page, artifacts, "two-factor-recovery-codes")
 
-    page.click("#user-menu")
-    page.get_by_role("button", name="ออกจากระบบ").click()
-    page.wait_for_url("**/login")
+    sign_out(page)
 
     # Signing in now takes the password and then a code.
-    page.fill("#email", "somying@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("#submit")
+    enter_password(page, "somying@example.org")
     page.wait_for_url("**/login/code")
     shoot(page, artifacts, "two-factor-code")
     # The code of the next 30 seconds (accepted for clock drift): the one used above may not be used twice.
