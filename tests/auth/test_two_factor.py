@@ -231,3 +231,17 @@ def test_the_reset_is_for_administrators_of_the_same_organization(client, make_o
     sign_in(head)
     assert client.post(f"/admin/users/{user.id}/two-factor/reset").status_code == 403
     assert totp.is_enabled(user)
+
+
+def test_the_command_line_resets_the_only_administrators_second_factor(app, make_org, make_user):
+    org = make_org()
+    admin = make_user(org, Role.ADMIN, email="only.admin@example.org")
+    turn_on(admin)
+    result = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "--email", "Only.Admin@example.org"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not totp.is_enabled(admin)
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.two_factor_reset")).one()
+    assert event.actor_id is None and event.target_id == admin.id
+    unknown = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "--email", "nobody@example.org"])
+    assert unknown.exit_code == 1

@@ -212,10 +212,12 @@ def disable(user: User, password: str, now: datetime | None = None) -> None:
     db.session.flush()
 
 
-def reset_for(actor: User, user: User, now: datetime | None = None) -> bool:
+def reset_for(actor: User | None, user: User, now: datetime | None = None) -> bool:
     """An administrator removes someone's second factor (a lost phone); audited,
-    and the owner is told. Returns whether there was one."""
-    ensure_admin_of(actor, user.organization_id)
+    and the owner is told. Returns whether there was one. `actor` None: the
+    command line (an organization's only administrator lost their phone)."""
+    if actor is not None:
+        ensure_admin_of(actor, user.organization_id)
     if two_factor_of(user) is None:
         return False
     _remove(user)
