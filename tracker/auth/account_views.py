@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
@@ -21,7 +21,7 @@ from .account_forms import (
 )
 from .account_models import TokenPurpose
 from .models import User
-from .notices import deliver_after_response
+from .notices import AFTER_RESPONSE_SMTP_TIMEOUT, deliver_after_response, log
 from .permissions import admin_required
 from . import invitations, totp
 
@@ -144,13 +144,36 @@ def init_app(app) -> None:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        invitations.request_password_reset(form.email.data)
-        db.session.commit()
-        # The same answer whether or not the address has an account.
+        # The same answer whether or not the address has an account, and at
+        # the same speed: the link is made and sent once the answer has gone.
         flash(_("If an account uses this address, an e-mail with a link to choose a new password is on its way. "
                 "The link works for one hour."), "info")
-        return redirect(url_for("auth.login"))
+        response = redirect(url_for("auth.login"))
+        response.call_on_close(_after_response(invitations.request_password_reset, form.email.data))
+        return response
     return render_template("auth/forgot_password.html", form=form)
+
+
+def _after_response(service, *args):
+    """Run `service(*args)` in its own transaction once the answer has gone,
+    then deliver the e-mail it put in the outbox (the sender retries it later
+    if the mail server does not answer now)."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        from ..reminders.delivery import deliver_pending
+
+        with app.app_context():
+            try:
+                notification = service(*args)
+                db.session.commit()
+                if notification is not None:
+                    deliver_pending(ids=[notification.id], timeout=AFTER_RESPONSE_SMTP_TIMEOUT)
+            except Exception:  # never break the closing of a response
+                db.session.rollback()
+                log.exception("Could not complete %s after the response", service.__name__)
+
+    return run
 
 
 def _password_link_page(token: str, purpose: TokenPurpose, template: str):

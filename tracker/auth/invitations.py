@@ -151,18 +151,18 @@ def resend_invitation(actor: User, user: User, now: datetime | None = None) -> N
 
 # --- forgotten passwords ------------------------------------------------------------------
 
-def request_password_reset(email: str, now: datetime | None = None) -> None:
+def request_password_reset(email: str, now: datetime | None = None) -> Notification | None:
     """E-mail a reset link, valid one hour, if an active account has this address.
 
     Nothing is said either way: the page answers the same for every address.
-    The caller commits."""
+    Returns the e-mail put in the outbox, if any. The caller commits."""
     now = now or utcnow()
     key = (email or "").strip().lower()[:254]
     if not key or "\x00" in key:
-        return
+        return None
     user = db.session.scalars(sa.select(User).where(User.email == key, User.active.is_(True))).first()
     if user is None:
-        return
+        return None
     # Counted on the outbox: a new link deletes the unused older ones.
     sent = db.session.scalar(
         sa.select(sa.func.count()).select_from(Notification).where(
@@ -170,14 +170,15 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
             Notification.created_at > now - RESET_VALID_FOR)
     ) or 0
     if sent >= MAX_RESETS_PER_HOUR:
-        return
+        return None
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, now)
-    queue_email(
+    notification = queue_email(
         user, NotificationKind.PASSWORD_RESET, "password_reset", _l("Choose a new ITA Tracker password"), now,
         link=external_url("account.reset_password", token=token), expires_at=now + RESET_VALID_FOR,
         minutes=int(RESET_VALID_FOR.total_seconds() // 60),
     )
     record(user.organization_id, None, "user.password_reset_requested", user)
+    return notification
 
 
 def set_password_with_link(token: str, purpose: TokenPurpose, password: str, now: datetime | None = None) -> User:
