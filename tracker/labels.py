@@ -5,8 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .measures.models import StepStatus
-from .measures.status import MeasureState, WorkGroup
+from .ita import MeasureState, StepStatus, WorkGroup
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {
@@ -99,6 +98,7 @@ AUDIT_ACTION_LABELS = {
     "user.recovery_codes": _l("New recovery codes made"),
     "user.recovery_code_used": _l("Signed in with a recovery code"),
     "org.require_two_factor": _l("Two-step sign-in requirement changed"),
+    "user.language": _l("Language changed"),
     "user.deactivate": _l("Account deactivated"),
     "user.activate": _l("Account reactivated"),
     "measure.create": _l("Measure added"),

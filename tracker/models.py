@@ -2,6 +2,7 @@
 from .audit.models import AuditEvent
 from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
 from .auth.models import LoginAttempt, Membership, Role, User
+from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
     Evidence,
@@ -9,8 +10,6 @@ from .measures.models import (
     Measure,
     ProgressUpdate,
     Step,
-    StepStatus,
-    Tool,
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
