@@ -32,6 +32,11 @@ def turn_on(user, now=NOW) -> tuple[str, list[str]]:
     return secret, codes
 
 
+def shown_secret(body: str) -> str:
+    """The secret the setup page shows (and sends back with its form)."""
+    return re.search(r'name="secret" type="hidden" value="([A-Z2-7]+)"', body).group(1)
+
+
 def sign_in_with_password(client, user, password=TEST_PASSWORD):
     return client.post("/login", data={"email": user.email, "password": password})
 
@@ -48,13 +53,17 @@ def test_any_user_turns_it_on_from_the_account_page_with_a_code(client, make_use
     # The QR code is made here, inline, and the CSP lets the page show it.
     assert re.search(r'<img src="data:image/svg\+xml;charset=utf-8,%3Csvg', body)
     assert "img-src 'self' data:" in page.headers["Content-Security-Policy"]
-    secret = db.session.get(TwoFactor, user.id).secret
+    secret = shown_secret(body)
     assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in body
     assert not totp.is_enabled(user)
+    assert db.session.get(TwoFactor, user.id) is None  # a GET saves nothing
 
-    wrong = client.post("/account/two-factor/enable", data={"code": "000000"})
+    wrong = client.post("/account/two-factor/enable", data={"code": "000000", "secret": secret})
     assert wrong.status_code == 400 and not totp.is_enabled(user)
-    done = client.post("/account/two-factor/enable", data={"code": pyotp.TOTP(secret).now()})
+    assert shown_secret(wrong.get_data(as_text=True)) == secret  # the code already scanned still counts
+    forged = client.post("/account/two-factor/enable", data={"code": "123456", "secret": "not a secret"})
+    assert forged.status_code == 400 and db.session.get(TwoFactor, user.id) is None
+    done = client.post("/account/two-factor/enable", data={"code": pyotp.TOTP(secret).now(), "secret": secret})
     assert done.status_code == 200
     codes = re.findall(r"<code class=\"fs-6\">([a-z0-9-]+)</code>", done.get_data(as_text=True))
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -73,15 +82,19 @@ def test_signing_in_asks_for_the_code_after_the_password(client, make_user):
     response = sign_in_with_password(client, user)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/code")
     assert client.get("/account").status_code == 302  # not signed in yet
+    # A wrong code answers 200 like a wrong password on the sign-in page, so that its count is saved.
     wrong = client.post("/login/code", data={"code": "123456"})
-    assert wrong.status_code == 400 and client.get("/account").status_code == 302
+    assert wrong.status_code == 200 and "is-invalid" in wrong.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+    db.session.expire_all()
+    assert totp.failed_attempts(user) == 1
     code = pyotp.TOTP(secret).now()
     assert client.post("/login/code", data={"code": code}).status_code == 302
     assert client.get("/account").status_code == 200
     client.post("/logout")
     # The same code does not sign in twice.
     sign_in_with_password(client, user)
-    assert client.post("/login/code", data={"code": code}).status_code == 400
+    assert client.post("/login/code", data={"code": code}).status_code == 200
     assert client.get("/account").status_code == 302
 
 
@@ -98,7 +111,7 @@ def test_too_many_wrong_codes_ask_for_the_password_again(client, make_user):
     secret, _ = turn_on(user, datetime.now(timezone.utc) - timedelta(minutes=5))
     sign_in_with_password(client, user)
     for _ in range(totp.MAX_CODE_FAILURES):
-        assert client.post("/login/code", data={"code": "000000"}).status_code == 400
+        assert client.post("/login/code", data={"code": "000000"}).status_code == 200
     blocked = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
     assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/login")
     assert client.get("/account").status_code == 302
@@ -113,7 +126,8 @@ def test_a_recovery_code_signs_in_once(client, make_user):
     assert totp.remaining_recovery_codes(user) == 9
     client.post("/logout")
     sign_in_with_password(client, user)
-    assert client.post("/login/code", data={"code": codes[0]}).status_code == 400
+    assert client.post("/login/code", data={"code": codes[0]}).status_code == 200
+    assert client.get("/account").status_code == 302
     assert "user.recovery_code_used" in actions()
 
 
@@ -173,9 +187,11 @@ def test_an_organization_can_require_it_of_administrators_and_executives(client,
         for path in ("/", "/account", "/admin/"):
             response = client.get(path)
             assert response.status_code == 302 and response.headers["Location"].endswith("/account/two-factor"), path
-        assert "ต้องใช้การเข้าสู่ระบบสองขั้นตอน" in client.get("/account/two-factor").get_data(as_text=True)
-        secret = db.session.get(TwoFactor, person.id).secret
-        assert client.post("/account/two-factor/enable", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+        body = client.get("/account/two-factor").get_data(as_text=True)
+        assert "ต้องใช้การเข้าสู่ระบบสองขั้นตอน" in body
+        secret = shown_secret(body)
+        assert client.post("/account/two-factor/enable",
+                           data={"code": pyotp.TOTP(secret).now(), "secret": secret}).status_code == 200
         assert client.get("/").status_code == 200
         with pytest.raises(ValidationFailed):
             totp.disable(person, TEST_PASSWORD)

@@ -10,7 +10,7 @@ import pyotp
 import pytest
 
 from tracker.models import Role
-from tracker.reminders.transport import outbox_directory
+from tracker.reminders.mail_settings import outbox_directory
 
 from .conftest import sign_in
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
 NEW_PASSWORD_HELP = _l("At least 10 characters; not your e-mail address or name, and not a common password.")
@@ -34,6 +34,8 @@ class CodeForm(FlaskForm):
 
 
 class EnableTwoFactorForm(FlaskForm):
+    # The secret the page shows as a QR code; saved only when a right code confirms it.
+    secret = HiddenField()
     code = StringField(_l("Code shown by the app"), validators=[DataRequired(message=_l("Please enter the code."))],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 20})
     submit = SubmitField(_l("Turn on two-step sign-in"))

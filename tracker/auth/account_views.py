@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
 from ..errors import DomainError, show_on_form
@@ -21,14 +21,13 @@ from .account_forms import (
 )
 from .account_models import TokenPurpose
 from .models import User
-from .notices import AFTER_RESPONSE_SMTP_TIMEOUT, deliver_after_response, log
 from .permissions import admin_required
-from . import invitations, totp
+from .second_step import PENDING_KEY, PENDING_SECONDS
+from ..web.transaction import after_commit
+from . import invitations, notices, totp
 
 bp = Blueprint("account", __name__)
 
-PENDING_KEY = "two_factor_pending"
-PENDING_SECONDS = 300
 SETUP_KEY = "two_factor_setup_required"
 # Pages a signed-in user may still open while they must first change their
 # password or set up two-step sign-in.
@@ -46,21 +45,6 @@ def no_store(body: str, status: int = 200):
 
 
 # --- the second step of signing in -------------------------------------------------------------
-
-def needs_second_factor(user: User) -> bool:
-    return totp.is_enabled(user)
-
-
-def ask_for_second_factor(user: User, *, remember: bool, next_url: str | None):
-    """The password was right: remember who is signing in (for a few minutes) and ask for the code."""
-    from .views import safe_next_url
-
-    session[PENDING_KEY] = {
-        "user": user.id, "token": user.session_token, "remember": bool(remember),
-        "next": safe_next_url(next_url), "at": int(time.time()), "base": totp.failed_attempts(user),
-    }
-    return redirect(url_for("account.second_factor"))
-
 
 def _pending_user() -> tuple[User | None, dict]:
     pending = session.get(PENDING_KEY) or {}
@@ -85,8 +69,9 @@ def second_factor():
             session.pop(PENDING_KEY, None)
             flash(_("Too many wrong codes. Please sign in again."), "danger")
             return redirect(url_for("auth.login"))
+        # A wrong code is counted, a used one cannot be used again: the owner
+        # commits this POST, also when it shows the form again (200) below.
         method = totp.verify_sign_in(user, form.code.data)
-        db.session.commit()  # a wrong code is counted; a used one cannot be used again
         if method:
             session.pop(PENDING_KEY, None)
             session.pop("locale", None)
@@ -97,6 +82,7 @@ def second_factor():
                       "warning")
             return redirect(pending.get("next") or url_for("main.home"))
         form.code.errors.append(str(totp.WRONG_CODE))
+        return no_store(render_template("auth/second_factor.html", form=form))  # 200: the failure is saved
     return no_store(render_template("auth/second_factor.html", form=form), 400 if form.errors else 200)
 
 
@@ -119,23 +105,12 @@ def lead_to_required_steps():
     return None
 
 
-def deliver_account_emails(response):
-    """Account e-mails queued during this request leave once the answer has gone."""
-    return deliver_after_response(response, g.pop("account_email_ids", []))
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.before_request(lead_to_required_steps)
-    app.after_request(deliver_account_emails)
     user_logged_in.connect(remember_required_setup, app)
     app.jinja_env.globals.update(invitation_states=invitations.invitation_states,
                                  invitation_state=invitations.invitation_state, two_factor_on=totp.is_enabled)
-    from ..navigation import NavItem, add_nav_item
-    from .models import Role
-
-    add_nav_item(app, NavItem(_l("Sign-in security"), "account.admin_security", frozenset({Role.ADMIN}), order=35),
-                 menu="admin")
 
 
 # --- password links ------------------------------------------------------------------------------
@@ -148,32 +123,12 @@ def forgot_password():
         # the same speed: the link is made and sent once the answer has gone.
         flash(_("If an account uses this address, an e-mail with a link to choose a new password is on its way. "
                 "The link works for one hour."), "info")
-        response = redirect(url_for("auth.login"))
-        response.call_on_close(_after_response(invitations.request_password_reset, form.email.data))
-        return response
+        # The owner runs both once the answer has gone: the link is made (and
+        # committed), then the e-mail it queued is delivered.
+        after_commit(partial(invitations.request_password_reset, form.email.data), once_answered=True)
+        after_commit(notices.deliver_queued, once_answered=True)
+        return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
-
-
-def _after_response(service, *args):
-    """Run `service(*args)` in its own transaction once the answer has gone,
-    then deliver the e-mail it put in the outbox (the sender retries it later
-    if the mail server does not answer now)."""
-    app = current_app._get_current_object()
-
-    def run() -> None:
-        from ..reminders.delivery import deliver_pending
-
-        with app.app_context():
-            try:
-                notification = service(*args)
-                db.session.commit()
-                if notification is not None:
-                    deliver_pending(ids=[notification.id], timeout=AFTER_RESPONSE_SMTP_TIMEOUT)
-            except Exception:  # never break the closing of a response
-                db.session.rollback()
-                log.exception("Could not complete %s after the response", service.__name__)
-
-    return run
 
 
 def _password_link_page(token: str, purpose: TokenPurpose, template: str):
@@ -185,10 +140,8 @@ def _password_link_page(token: str, purpose: TokenPurpose, template: str):
         try:
             invitations.set_password_with_link(token, purpose, form.password.data)
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             logout_user()
             flash(_("Your password has been saved. Please sign in with it."), "success")
             return redirect(url_for("auth.login"))
@@ -224,10 +177,8 @@ def new_password():
             try:
                 change_password(user, form.password.data, actor=user)
             except DomainError as error:
-                db.session.rollback()
                 show_on_form(form, error)
             else:
-                db.session.commit()
                 login_user(user, fresh=True)  # the new password replaced the session token
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("main.home"))
@@ -245,10 +196,12 @@ def _two_factor_page(enable_form=None, password_form=None, disable_form=None, co
     if context["enabled"]:
         context["remaining"] = totp.remaining_recovery_codes(user)
     else:
-        pending = totp.start_setup(user)
-        db.session.commit()
-        uri = totp.provisioning_uri(user, pending.secret)
-        context.update(qr_code=totp.qr_code_data_uri(uri), secret=totp.format_secret(pending.secret))
+        # A GET saves nothing: the secret travels with the form and is saved once a right code confirms it.
+        secret = context["enable_form"].secret.data
+        if not totp.is_valid_secret(secret):
+            secret = context["enable_form"].secret.data = totp.new_secret()
+        uri = totp.provisioning_uri(user, secret)
+        context.update(qr_code=totp.qr_code_data_uri(uri), secret=totp.format_secret(secret))
     return no_store(render_template("auth/two_factor.html", **context), code)
 
 
@@ -265,12 +218,10 @@ def two_factor_enable():
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
         try:
-            codes = totp.enable(user, form.code.data)
+            codes = totp.enable(user, form.code.data, secret=form.secret.data or None)
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             session.pop(SETUP_KEY, None)
             return no_store(render_template("auth/recovery_codes.html", codes=codes, first=True))
     return _two_factor_page(enable_form=form, code=400)
@@ -284,10 +235,8 @@ def two_factor_codes():
         try:
             codes = totp.regenerate_recovery_codes(current_user._get_current_object(), form.password.data)
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             return no_store(render_template("auth/recovery_codes.html", codes=codes, first=False))
     return _two_factor_page(password_form=form, code=400)
 
@@ -300,10 +249,8 @@ def two_factor_disable():
         try:
             totp.disable(current_user._get_current_object(), form.password.data)
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Two-step sign-in is off."), "success")
             return redirect(url_for("account.two_factor"))
     return _two_factor_page(disable_form=form, code=400)
@@ -318,10 +265,8 @@ def admin_reset_two_factor(user_id: int):
     try:
         removed = totp.reset_for(current_user._get_current_object(), user)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(url_for("admin.user_edit", user_id=user_id))
-    db.session.commit()
     if removed:
         flash(_("Two-step sign-in of %(name)s has been reset; they sign in with their password and can set it up "
                 "again.", name=user.display_name), "success")
@@ -335,10 +280,8 @@ def admin_resend_invitation(user_id: int):
     try:
         invitations.resend_invitation(current_user._get_current_object(), user)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
     else:
-        db.session.commit()
         flash(_("A new invitation has been sent to %(email)s; the earlier link no longer works.", email=user.email),
               "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
@@ -352,7 +295,6 @@ def admin_security():
                                require_two_factor=org.require_two_factor)
     if request.method == "POST" and form.validate_on_submit():
         totp.set_requirement(current_user._get_current_object(), org, bool(form.require_two_factor.data))
-        db.session.commit()
         flash(_("The sign-in settings have been saved."), "success")
         return redirect(url_for("account.admin_security"))
     return render_template("admin/security.html", form=form), 400 if form.errors else 200

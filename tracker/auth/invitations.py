@@ -13,13 +13,14 @@ from ..audit.services import record
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
-from ..reminders.models import Notification, NotificationKind
 from ..timeutil import utcnow
 from ..urls import external_url
 from .account_models import AccountToken, TokenPurpose
 from .models import Role, User
+from . import notices
 from .notices import queue_email
 from .permissions import ensure_admin_of
+from .services import create_user, end_links, validate_password
 
 INVITATION_VALID_FOR = timedelta(hours=72)
 RESET_VALID_FOR = timedelta(hours=1)
@@ -61,22 +62,12 @@ def find_token(token: str, purpose: TokenPurpose, now: datetime) -> AccountToken
     return found
 
 
-def end_links(user: User, now: datetime) -> None:
-    """Every unused link of the user stops working (their password was just set)."""
-    db.session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 # --- invitations ------------------------------------------------------------------------
 
-def _queue_invitation(user: User, actor: User, now: datetime) -> Notification:
+def _queue_invitation(user: User, actor: User, now: datetime):
     token = issue_token(user, TokenPurpose.INVITATION, now)
     return queue_email(
-        user, NotificationKind.INVITATION, "invitation", _l("You are invited to the ITA Tracker"), now,
+        user, notices.INVITATION, "invitation", _l("You are invited to the ITA Tracker"), now,
         link=external_url("account.accept_invitation", token=token), inviter=actor.display_name,
         expires_at=now + INVITATION_VALID_FOR, hours=int(INVITATION_VALID_FOR.total_seconds() // 3600),
     )
@@ -95,8 +86,6 @@ def invite_user(
 ) -> User:
     """Create an account without a password and e-mail its owner a link, valid
     72 hours, to choose one; the administrator never knows it. The caller commits."""
-    from .services import create_user
-
     now = now or utcnow()
     user = create_user(org, email=email, display_name=display_name, role=role, password=None,
                        divisions=divisions, head_of=head_of, actor=actor)
@@ -151,7 +140,7 @@ def resend_invitation(actor: User, user: User, now: datetime | None = None) -> N
 
 # --- forgotten passwords ------------------------------------------------------------------
 
-def request_password_reset(email: str, now: datetime | None = None) -> Notification | None:
+def request_password_reset(email: str, now: datetime | None = None) -> object | None:
     """E-mail a reset link, valid one hour, if an active account has this address.
 
     Nothing is said either way: the page answers the same for every address.
@@ -164,16 +153,12 @@ def request_password_reset(email: str, now: datetime | None = None) -> Notificat
     if user is None:
         return None
     # Counted on the outbox: a new link deletes the unused older ones.
-    sent = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(
-            Notification.recipient_id == user.id, Notification.kind == NotificationKind.PASSWORD_RESET,
-            Notification.created_at > now - RESET_VALID_FOR)
-    ) or 0
+    sent = notices.sent_since(user, notices.PASSWORD_RESET, now - RESET_VALID_FOR)
     if sent >= MAX_RESETS_PER_HOUR:
         return None
     token = issue_token(user, TokenPurpose.PASSWORD_RESET, now)
     notification = queue_email(
-        user, NotificationKind.PASSWORD_RESET, "password_reset", _l("Choose a new ITA Tracker password"), now,
+        user, notices.PASSWORD_RESET, "password_reset", _l("Choose a new ITA Tracker password"), now,
         link=external_url("account.reset_password", token=token), expires_at=now + RESET_VALID_FOR,
         minutes=int(RESET_VALID_FOR.total_seconds() // 60),
     )
@@ -185,8 +170,6 @@ def set_password_with_link(token: str, purpose: TokenPurpose, password: str, now
     """Use a link once: set the owner's password (ending their other sessions and links).
 
     Raises `ValidationFailed` if the link is not valid (any reason) or the password breaks the policy."""
-    from .services import validate_password
-
     now = now or utcnow()
     found = find_token(token, purpose, now)
     if found is None:
@@ -205,9 +188,7 @@ def set_password_with_link(token: str, purpose: TokenPurpose, password: str, now
     record(user.organization_id, user,
            "user.invitation_accepted" if purpose == TokenPurpose.INVITATION else "user.password_reset", user)
     if purpose == TokenPurpose.PASSWORD_RESET:
-        from .notices import notify_password_changed
-
-        notify_password_changed(user, now)
+        notices.notify_password_changed(user, now)
     db.session.flush()
     return user
 

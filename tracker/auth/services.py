@@ -17,8 +17,10 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
+from .account_models import AccountToken
 from .models import LoginAttempt, Membership, Role, User, new_session_token, password_hash_method
 from .passwords import MIN_PASSWORD_LENGTH, check_password_policy  # noqa: F401  (MIN_PASSWORD_LENGTH: forms)
+from .notices import notify_password_changed
 from .permissions import ensure_admin_of
 
 # The one answer for an address that cannot be given to a new or changed
@@ -197,13 +199,20 @@ def authenticate(
     return user
 
 
+def end_links(user: User, now: datetime) -> None:
+    """Every unused link of the user stops working (their password was just set)."""
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def change_password(user: User, new_password: str, *, actor: User | None = None, now: datetime | None = None) -> None:
     """Set a new password (signing the user out everywhere), end every link
     that could set another one, and tell the owner by e-mail. A password an
     administrator chose must be changed by its owner at the next sign-in."""
-    from .invitations import end_links
-    from .notices import notify_password_changed
-
     validate_password(new_password, email=user.email, name=user.display_name)
     user.set_password(new_password)
     user.must_change_password = actor is not None and actor.id != user.id

@@ -156,23 +156,38 @@ def failed_attempts(user: User) -> int:
 
 # --- turning it on and off -----------------------------------------------------------
 
-def start_setup(user: User) -> TwoFactor:
-    """A new secret to show as a QR code, not yet in force (kept while the user
-    has not confirmed it; an enabled one is returned as it is)."""
+def new_secret() -> str:
+    """A new secret to show as a QR code; nothing is saved until the user confirms it with a code."""
+    return pyotp.random_base32()
+
+
+def is_valid_secret(secret: str | None) -> bool:
+    return bool(secret) and len(secret) == 32 and set(secret) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def start_setup(user: User, secret: str | None = None) -> TwoFactor:
+    """Keep `secret` (or a new one) as the user's pending secret, not yet in force
+    (an enabled one is returned as it is)."""
     found = two_factor_of(user)
     if found is not None and found.enabled_at is not None:
         return found
+    if secret is not None and not is_valid_secret(secret):
+        raise ValidationFailed(_l("Start again: open the two-step sign-in page and scan the new QR code."), field="code")
     if found is None:
-        found = TwoFactor(user_id=user.id, secret=pyotp.random_base32(), failed_attempts=0)
+        found = TwoFactor(user_id=user.id, secret=secret or new_secret(), failed_attempts=0)
         db.session.add(found)
-        db.session.flush()
+    elif secret is not None:
+        found.secret = secret
+    db.session.flush()
     return found
 
 
-def enable(user: User, code: str, now: datetime | None = None) -> list[str]:
-    """Put the pending secret in force once the user typed a right code from it;
-    returns the ten recovery codes to show once."""
+def enable(user: User, code: str, now: datetime | None = None, *, secret: str | None = None) -> list[str]:
+    """Put the pending secret (or `secret`, the one the page showed) in force once
+    the user typed a right code from it; returns the ten recovery codes to show once."""
     now = now or utcnow()
+    if secret is not None and not is_enabled(user):
+        start_setup(user, secret)
     found = two_factor_of(user)
     if found is None or found.enabled_at is not None:
         raise ValidationFailed(_l("Start again: open the two-step sign-in page and scan the new QR code."), field="code")

@@ -1,19 +1,22 @@
-"""Account e-mails through the outbox: invitations, reset links and security notices (password changed, account locked)."""
+"""The outbox side of account e-mails: render them, queue them, deliver them once committed (see tracker.auth.notices)."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 
-from flask import Flask, Response, current_app, g, has_request_context
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
+from ..auth import notices
+from ..auth.models import User
 from ..extensions import db
-from ..reminders.messages import Links, RenderedEmail, _common_context, _render, email_locale
-from ..reminders.models import Notification, NotificationKind
-from ..reminders.transport import new_message_id
-from ..timeutil import utcnow
-from .models import User
+from ..web.transaction import after_commit
+from .kinds import NotificationKind
+from .mail_settings import new_message_id
+from .messages import Links, RenderedEmail, _common_context, _render, email_locale
+from .models import Notification
 
 log = logging.getLogger("tracker.auth")
 
@@ -21,18 +24,11 @@ log = logging.getLogger("tracker.auth")
 AFTER_RESPONSE_SMTP_TIMEOUT = 20
 
 
-def queue_email(user: User, kind: NotificationKind, template: str, subject, now: datetime | None = None,
-                **context) -> Notification:
-    """Render `email/<template>` in the user's language and put it in the outbox; the caller commits.
-
-    `subject` is a lazy (untranslated) string, translated here in the user's language.
-    """
-    now = now or utcnow()
+def queue_email(user: User, kind: str, template: str, subject, now: datetime, **context) -> Notification:
     locale = email_locale(user)
-    links = Links()
     with force_locale(locale):
         translated = str(subject)
-        values = _common_context(user.organization, user, locale, links) | context
+        values = _common_context(user.organization, user, locale, Links()) | context
         text, html = _render(template, subject=translated, **values)
     email = RenderedEmail(translated, text, html, locale)
     notification = Notification(
@@ -40,7 +36,7 @@ def queue_email(user: User, kind: NotificationKind, template: str, subject, now:
         recipient_id=user.id,
         recipient_email=user.email,
         recipient_name=user.display_name,
-        kind=kind,
+        kind=NotificationKind(kind),
         run_date=None,  # not once a day: NULL never collides in the outbox's unique key
         locale=email.locale,
         subject=email.subject[:300],
@@ -51,49 +47,38 @@ def queue_email(user: User, kind: NotificationKind, template: str, subject, now:
     )
     db.session.add(notification)
     db.session.flush()
-    if has_request_context():  # delivered once the answer has gone (account_views)
+    if has_request_context():
+        # Sent once the request committed and its answer has gone: the person
+        # does not wait for the mail server, and the page's timing tells
+        # nothing. What cannot be delivered now stays for the scheduler's sender.
+        after_commit(partial(_deliver, [notification.id]), once_answered=True)
+    elif has_app_context():  # a job outside a request delivers with deliver_queued() after its commit
         g.setdefault("account_email_ids", []).append(notification.id)
     return notification
 
 
-def notify_password_changed(user: User, now: datetime | None = None) -> Notification:
-    """Tell the owner that their password changed (if it was not them, they should act)."""
-    return queue_email(user, NotificationKind.SECURITY, "security_notice", _l("Your ITA Tracker password was changed"),
-                       now, notice="password_changed", when=now or utcnow())
+def deliver_queued() -> None:
+    _deliver(g.pop("account_email_ids", []))
 
 
-def notify_account_locked(user: User, now: datetime | None = None) -> Notification:
-    """Tell the owner that sign-in to their account was locked after repeated failures.
+def _deliver(ids: list[int]) -> None:
+    from .delivery import deliver_pending
 
-    For the lockout code to call; the caller commits."""
-    return queue_email(user, NotificationKind.SECURITY, "security_notice", _l("Sign-in to your ITA Tracker account was locked"),
-                       now, notice="account_locked", when=now or utcnow())
-
-
-def notify_two_factor_changed(user: User, notice: str, now: datetime | None = None) -> Notification:
-    """`notice`: "two_factor_on", "two_factor_off" or "two_factor_reset"."""
-    return queue_email(user, NotificationKind.SECURITY, "security_notice",
-                       _l("Two-step sign-in of your ITA Tracker account changed"), now, notice=notice, when=now or utcnow())
+    if not ids:
+        return
+    try:
+        deliver_pending(ids=list(ids), timeout=AFTER_RESPONSE_SMTP_TIMEOUT)
+    except Exception:  # the scheduler's sender retries
+        log.exception("Could not deliver account e-mails %s", ids)
 
 
-def deliver_after_response(response: Response, notification_ids: list[int]) -> Response:
-    """Send these outbox messages once the answer has gone out, so that the
-    page's timing tells nothing (a reset link for an unknown address sends
-    nothing) and the person does not wait for the mail server. What cannot be
-    delivered now stays in the outbox for the scheduler's sender."""
-    if not notification_ids:
-        return response
-    app: Flask = current_app._get_current_object()
-    ids = list(notification_ids)
+def count_since(user: User, kind: str, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.recipient_id == user.id, Notification.kind == NotificationKind(kind),
+            Notification.created_at > since)
+    ) or 0
 
-    def deliver() -> None:
-        from ..reminders.delivery import deliver_pending
 
-        with app.app_context():
-            try:
-                deliver_pending(ids=ids, timeout=AFTER_RESPONSE_SMTP_TIMEOUT)
-            except Exception:  # the sender retries; never break the closing of a response
-                log.exception("Could not deliver account e-mails %s", ids)
-
-    response.call_on_close(deliver)
-    return response
+def init_app(app: Flask) -> None:
+    notices.connect(app, notices.Outbox(queue=queue_email, deliver_queued=deliver_queued, count_since=count_since))
