@@ -1,5 +1,6 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
+from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
 from .auth.models import LoginAttempt, Membership, Role, User
 from .drafting.models import DocumentText, MeasureDraft
 from .ita import StepStatus, Tool
@@ -24,6 +25,9 @@ from .reminders.models import (
 from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
+    "AccountToken",
+    "RecoveryCode",
+    "TwoFactor",
     "Assessment",
     "AuditEvent",
     "CalendarFeed",

@@ -52,7 +52,7 @@ def test_duplicate_email_is_refused_and_changes_nothing(app, ctx):
     events = count(AuditEvent)
     result = run(app, *args, input="a-long-password\n")
     assert result.exit_code == 1
-    assert "มีผู้ใช้ที่ใช้อีเมลนี้แล้ว" in result.output
+    assert "ใช้อีเมลนี้ไม่ได้" in result.output
     assert count(User) == 1
     assert count(AuditEvent) == events
 

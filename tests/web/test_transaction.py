@@ -53,6 +53,24 @@ def owner_app(app, database_url, tmp_path_factory):
         add_org("form-error")
         return "the form again, with its errors", 400
 
+    @test_app.post("/t/answered")
+    def answered():
+        add_org("answered")
+
+        def later():  # runs once the answer has gone, and what it writes is committed too
+            seen_after_commit.append(("later", committed_names()))
+            add_org("later")
+
+        after_commit(later, once_answered=True)
+        after_commit(lambda: seen_after_commit.append("at commit"))
+        return redirect("/")
+
+    @test_app.post("/t/answered-refused")
+    def answered_refused():
+        add_org("answered-refused")
+        after_commit(lambda: seen_after_commit.append("must not run"), once_answered=True)
+        return "the form again", 400
+
     @test_app.get("/t/read")
     def read():
         add_org("read")
@@ -132,3 +150,20 @@ def test_a_report_export_records_its_audit_event_and_nothing_else(client, sign_i
     response = client.get("/reports/export?fiscal_year=2569&as_of=16/03/2569&output=print")
     assert response.status_code == 200
     assert [e.action for e in db.session.scalars(sa.select(AuditEvent))] == ["report.export"]
+
+
+def test_work_once_answered_runs_after_the_answer_in_a_transaction_of_its_own(owner, owner_app):
+    response = owner.post("/t/answered")
+    assert response.status_code == 302
+    # The commit's work ran before the answer; the other runs when the answer is closed (sent).
+    assert owner_app.seen_after_commit == ["at commit"]
+    response.close()
+    assert owner_app.seen_after_commit == ["at commit", ("later", {"answered"})]
+    assert committed_names() == {"answered", "later"}
+
+
+def test_work_once_answered_never_runs_when_the_request_is_rolled_back(owner, owner_app):
+    response = owner.post("/t/answered-refused")
+    response.close()
+    assert response.status_code == 400
+    assert owner_app.seen_after_commit == [] and committed_names() == set()

@@ -25,4 +25,5 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(_l("Users and divisions"), "admin.index", admins, order=10), menu="admin")
     add_nav_item(app, NavItem(_l("Measures and steps"), "measures.measure_list", admins, order=20), menu="admin")
     add_nav_item(app, NavItem(_l("ITA scores"), "admin.assessments", admins, order=30), menu="admin")
+    add_nav_item(app, NavItem(_l("Sign-in security"), "account.admin_security", admins, order=35), menu="admin")
     add_nav_item(app, NavItem(_l("Audit log"), "admin.audit", admins, order=40), menu="admin")

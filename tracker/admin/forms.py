@@ -22,6 +22,9 @@ from ..measures.forms import Required
 
 PASSWORD_CHOICES = [SelectChoice("generate", _l("Generate a password for me")),
                     SelectChoice("type", _l("I will type a password"))]
+# A new account: by default its owner chooses the password from an e-mailed link.
+NEW_ACCOUNT_PASSWORD_CHOICES = [SelectChoice("invite", _l("E-mail an invitation: the person chooses their own password")),
+                                *PASSWORD_CHOICES]
 
 
 def role_choices() -> list[SelectChoice]:
@@ -38,7 +41,8 @@ class UserForm(EditForm):
 
 
 class NewUserForm(UserForm):
-    password_choice = RadioField(_l("Password"), choices=PASSWORD_CHOICES, default="generate", validate_choice=False)
+    password_choice = RadioField(_l("Password"), choices=NEW_ACCOUNT_PASSWORD_CHOICES, default="invite",
+                                 validate_choice=False)
     password = PasswordField(_l("Password to give"), render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Create account"))
 

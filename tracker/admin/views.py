@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import queries as audit_queries
+from ..auth import invitations
 from ..auth import queries as user_queries
 from ..auth import services as user_services
 from ..auth.models import Role, User
@@ -88,6 +89,8 @@ def user_create():
     divisions = {d.id: d for d in division_services.divisions_of(current_user.organization_id)}
     try:
         chosen = [divisions[int(i)] for i in {*form.divisions.data, *heads} if i.isdigit() and int(i) in divisions]
+        if form.password_choice.data == "invite":
+            return _invite(form, chosen, heads)
         user = user_services.create_user(
             current_user.organization,
             email=form.email.data,
@@ -104,6 +107,19 @@ def user_create():
     if generated:
         return render_template("admin/password_given.html", user=user, password=password, created=True)
     flash(_("The account of %(name)s has been created.", name=user.display_name), "success")
+    return redirect(url_for("admin.index"))
+
+
+def _invite(form: NewUserForm, chosen: list[Division], heads: set[str]):
+    try:
+        user = invitations.invite_user(
+            current_user, current_user.organization, email=form.email.data, display_name=form.display_name.data,
+            role=form.role.data, divisions=[d for d in chosen if str(d.id) not in heads],
+            head_of=[d for d in chosen if str(d.id) in heads])
+    except DomainError as error:
+        show_on_form(form, error)
+        return _render_user_form(form, None)
+    flash(_("An invitation has been sent to %(email)s. The link works for 72 hours.", email=user.email), "success")
     return redirect(url_for("admin.index"))
 
 

@@ -8,8 +8,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from . import account_views
     from .cli import users_cli
     from .views import bp
 
     app.register_blueprint(bp)
+    account_views.init_app(app)
     app.cli.add_command(users_cli)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import ValidationFailed, show_on_form
-from . import services
+from . import second_step, services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -40,6 +40,9 @@ def login():
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+        elif second_step.needs_second_factor(user):
+            return second_step.ask_for_second_factor(user, remember=form.remember.data,
+                                                       next_url=request.args.get("next"))
         else:
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)

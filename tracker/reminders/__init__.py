@@ -12,11 +12,13 @@ def init_app(app: Flask) -> None:
 
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
+    from . import account_mail
     from .cli import reminders_cli
     from .services import escalated_steps
     from .views import bp
 
     app.register_blueprint(bp)
+    account_mail.init_app(app)
     # The step page shows when executives were told of a late step (reminders know, measures do not).
     app.jinja_env.globals["escalated_on_of"] = lambda step: escalated_steps(step.organization_id, [step.id]).get(step.id)
     app.cli.add_command(reminders_cli)

@@ -8,6 +8,9 @@ class NotificationKind(enum.StrEnum):
     REMINDER = "reminder"  # the daily e-mail: due soon, overdue, escalations
     DIGEST = "digest"  # the weekly summary to executives (with that day's escalations)
     TEST = "test"  # an administrator's test e-mail
+    INVITATION = "invitation"  # a link to set the first password of a new account
+    PASSWORD_RESET = "password_reset"  # a link to choose a new password
+    SECURITY = "security"  # the password or second factor changed, the account was locked
 
 
 class DeliveryStatus(enum.StrEnum):

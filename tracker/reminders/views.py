@@ -43,6 +43,9 @@ KIND_LABELS = {
     NotificationKind.REMINDER: _l("Daily reminder"),
     NotificationKind.DIGEST: _l("Weekly summary"),
     NotificationKind.TEST: _l("Test e-mail"),
+    NotificationKind.INVITATION: _l("Invitation"),
+    NotificationKind.PASSWORD_RESET: _l("Password reset link"),
+    NotificationKind.SECURITY: _l("Account security notice"),
 }
 TRIGGER_LABELS = {
     "scheduler": _l("On schedule"),

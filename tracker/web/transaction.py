@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from ..audit.services import take_recorded_events
 from ..errors import forget_raised, last_raised
@@ -33,9 +34,15 @@ log = logging.getLogger("tracker.web.transaction")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def after_commit(work: Callable[[], object]) -> None:
-    """Run `work` once this request's transaction has committed (never if it rolls back)."""
-    g.setdefault("after_commit", []).append(work)
+def after_commit(work: Callable[[], object], *, once_answered: bool = False) -> None:
+    """Run `work` once this request's transaction has committed (never if it rolls back).
+
+    With `once_answered`, it runs only after the answer has gone out to the
+    browser, in an application context and a transaction of its own (committed
+    if it succeeds): for work the person need not wait for, or whose duration
+    must not show in the page's timing (a password reset link, an account e-mail).
+    """
+    g.setdefault("after_answer" if once_answered else "after_commit", []).append(work)
 
 
 def will_commit(response: Response) -> bool:
@@ -46,12 +53,17 @@ def will_commit(response: Response) -> bool:
 def _start() -> None:
     forget_raised()
     g.after_commit = []
+    g.after_answer = []
 
 
 def _finish(response: Response) -> Response:
     work = g.pop("after_commit", [])
+    later = g.pop("after_answer", [])
     if will_commit(response):
         db.session.commit()
+        if later:
+            response.call_on_close(partial(_run_answered, current_app._get_current_object(), later,
+                                           f"{request.method} {request.path}"))
         for each in work:
             try:
                 each()
@@ -65,6 +77,17 @@ def _finish(response: Response) -> Response:
     if request.method in SAFE_METHODS and response.status_code < 400 and reads:
         _record_reads(reads)
     return response
+
+
+def _run_answered(app: Flask, works: list[Callable[[], object]], what: str) -> None:
+    with app.app_context():
+        for each in works:
+            try:
+                each()
+                db.session.commit()
+            except Exception:  # the answer has gone: report; an e-mail stays in the outbox for the sender
+                db.session.rollback()
+                log.exception("Work after the answer to %s failed", what)
 
 
 def _columns(event) -> dict:
@@ -83,6 +106,7 @@ def _end(error: BaseException | None) -> None:
     if error is not None:
         db.session.rollback()
     g.pop("after_commit", None)
+    g.pop("after_answer", None)
 
 
 def init_app(app: Flask) -> None:
