@@ -129,6 +129,9 @@ DOMAINS = (
     "reminders",
     "demo",
     "reports",
+    "instructions",
+    "inbox",
+    "search",
 )
 
 

@@ -1,6 +1,8 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
 from .auth.models import LoginAttempt, Membership, Role, User
+from .inbox.models import Notice, NoticeKind
+from .instructions.models import Instruction, InstructionFile, InstructionReply, instruction_divisions
 from .measures.models import (
     Assessment,
     Evidence,
@@ -32,9 +34,14 @@ __all__ = [
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
+    "Instruction",
+    "InstructionFile",
+    "InstructionReply",
     "LoginAttempt",
     "Measure",
     "Membership",
+    "Notice",
+    "NoticeKind",
     "Notification",
     "NotificationItem",
     "NotificationPreference",
@@ -50,5 +57,6 @@ __all__ = [
     "StepStatus",
     "Tool",
     "User",
+    "instruction_divisions",
     "step_divisions",
 ]

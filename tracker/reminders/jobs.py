@@ -72,3 +72,17 @@ def catch_up(now: datetime | None = None) -> list[ReminderRun]:
             log.info("Catching up today's reminders of %s", org.slug)
             runs.append(run_organization(org, trigger="catch-up", now=now))
     return runs
+
+
+def queue_thread_emails(now: datetime | None = None) -> int:
+    """Queue the instruction-thread e-mails whose hour has passed, before a delivery pass."""
+    from ..inbox.services import queue_due_thread_emails
+
+    try:
+        queued = queue_due_thread_emails(now)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Could not queue the instruction-thread e-mails")
+        return 0
+    return queued

@@ -18,6 +18,7 @@ class NotificationKind(enum.StrEnum):
     REMINDER = "reminder"  # the daily e-mail: due soon, overdue, escalations
     DIGEST = "digest"  # the weekly summary to executives (with that day's escalations)
     TEST = "test"  # an administrator's test e-mail
+    THREAD = "thread"  # new instructions and answers, at most one an hour per person
 
 
 class DeliveryStatus(enum.StrEnum):

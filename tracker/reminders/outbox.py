@@ -141,6 +141,9 @@ def save_message(org: Organization, run_date: date | None, message: PlannedMessa
                 for item in message.items
             ],
         )
+        from ..inbox.services import record_reminder_notices
+
+        record_reminder_notices(org.id, message.recipient.id, notification_id, message.items, now)
     return notification_id
 
 

@@ -1,0 +1,8 @@
+"""Search over an organization's records by any part of a word."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .views import bp
+
+    app.register_blueprint(bp)
