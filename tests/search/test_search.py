@@ -92,3 +92,14 @@ def test_the_search_page_groups_results_and_links_them(client, sign_in, office, 
     assert 'id="nav-search-q"' in page
     empty = client.get("/search", query_string={"q": "ไม่มีคำนี้"}).get_data(as_text=True)
     assert 'id="no-results"' in empty
+
+
+def test_an_instruction_found_by_its_answer_shows_the_answer(client, sign_in, office):  # noqa: F811
+    instruction = instructions.write_instruction(office.executive, office.measure, step=office.finance_step,
+                                                 body="ขอรายงาน", now=NOON)
+    instructions.answer_instruction(office.finance_head, instruction, body="รอเอกสารจากธนาคาร", now=NOON)
+    db.session.commit()
+    sign_in(office.executive)
+    page = client.get("/search", query_string={"q": "ธนาคา"}).get_data(as_text=True)
+    group = page.split('id="results-instructions"')[1].split("</section>")[0]
+    assert "ขอรายงาน" in group and "↳ รอเอกสารจากธนาคาร" in group

@@ -111,7 +111,8 @@ def search(organization_id: int, text: object, *, limit: int = PER_KIND) -> Sear
             Instruction.organization_id == organization_id,
             sa.or_(_contains(Instruction.body, pattern), Instruction.id.in_(replied)),
         )
-        .options(selectinload(Instruction.measure), selectinload(Instruction.step), selectinload(Instruction.author))
+        .options(selectinload(Instruction.measure), selectinload(Instruction.step), selectinload(Instruction.author),
+                 selectinload(Instruction.replies))
         .order_by(Instruction.id.desc()),
         limit,
     )
