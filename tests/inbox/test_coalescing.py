@@ -34,7 +34,7 @@ def test_two_notifications_within_an_hour_make_one_email(office):  # noqa: F811
     services.answer_instruction(office.finance_head, instruction, body="คำตอบที่สาม", now=NOON + timedelta(minutes=40))
     db.session.commit()
     # ...and the next two, within the hour after it, wait.
-    assert [m.body_text.count("คำตอบ") for m in thread_mails_to(office.executive)] == [1]
+    assert [m.body_text.count("คำตอบที่") for m in thread_mails_to(office.executive)] == [1]
     queue_due_thread_emails(NOON + timedelta(minutes=65))  # 55 minutes after the first: still waiting
     assert len(thread_mails_to(office.executive)) == 1
     queue_due_thread_emails(NOON + timedelta(minutes=71))

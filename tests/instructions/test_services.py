@@ -62,6 +62,8 @@ def test_another_organizations_executive_finds_nothing(office, make_org, make_us
 
 
 def test_bad_input_saves_nothing_not_even_the_good_file(app, office):
+    folder = evidence_directory(app.instance_path)
+    before = set(folder.iterdir()) if folder.exists() else set()
     with pytest.raises(services.InvalidMessage) as refused:
         services.write_instruction(
             office.executive, office.measure, body="   ",
@@ -70,8 +72,7 @@ def test_bad_input_saves_nothing_not_even_the_good_file(app, office):
     db.session.rollback()
     assert set(refused.value.errors) == {"body", "files"}
     assert db.session.scalar(sa.select(sa.func.count(Instruction.id))) == 0
-    folder = evidence_directory(app.instance_path)
-    assert not folder.exists() or not any(folder.iterdir())
+    assert (set(folder.iterdir()) if folder.exists() else set()) == before
 
 
 def test_the_head_answers_with_a_file_and_the_executive_is_told(app, office):
