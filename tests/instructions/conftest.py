@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import shutil
+
 import pytest
 
 from tracker.auth.models import Role
+from tracker.measures.evidence import evidence_directory
 
 
 @dataclass
@@ -28,7 +31,14 @@ NOON = datetime(2026, 3, 16, 5, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def office(make_org, make_division, make_user, make_measure) -> Office:
+def office(app, make_org, make_division, make_user, make_measure) -> Office:
+    """The office; files stored during the test are removed afterwards (other tests
+    check that a refused upload leaves the folder empty)."""
+    yield _office(make_org, make_division, make_user, make_measure)
+    shutil.rmtree(evidence_directory(app.instance_path), ignore_errors=True)
+
+
+def _office(make_org, make_division, make_user, make_measure) -> Office:
     org = make_org("องค์การบริหารส่วนตำบลทดสอบ")
     finance = make_division(org, "กองคลัง")
     works = make_division(org, "กองช่าง")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
+import shutil
+
 import docx
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from tests.measures.files import PDF, upload
 from tracker.extensions import db
 from tracker.instructions import services as instructions
+from tracker.measures.evidence import evidence_directory
 from tracker.models import Role
 from tracker.reports import wording as w
 from tracker.reports.services import build_report, export_report
@@ -21,7 +24,7 @@ AS_OF = date(2026, 3, 31)
 
 
 @pytest.fixture
-def thread(report_org, make_user):
+def thread(app, report_org, make_user):
     executive = make_user(report_org.org, Role.EXECUTIVE, display_name="นายปลัด สั่งการ")
     step = report_org.m9.steps[0]
     instruction = instructions.write_instruction(executive, report_org.m9, step=step,
@@ -31,7 +34,8 @@ def thread(report_org, make_user):
     # Written after the report's date: not in it.
     instructions.answer_instruction(executive, instruction, body="ติดตามผลการโอนอีกครั้ง", now=bangkok(2026, 4, 5, 9))
     db.session.commit()
-    return instruction
+    yield instruction
+    shutil.rmtree(evidence_directory(app.instance_path), ignore_errors=True)
 
 
 def test_the_report_model_holds_the_thread_as_of_its_date(report_org, thread):
