@@ -56,6 +56,13 @@ def test_executive_instructs_head_answers_with_a_file_and_bells_change(page, off
     assert "ส่งข้อสั่งการถึงส่วนราชการแล้ว" in page.locator(".alert-success").inner_text()
     assert "รอคำตอบจาก" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts / "instruction-given.png"), full_page=True)
+    # The dashboard lists it under the division that owes an answer.
+    page.goto("/dashboard")
+    waiting = page.locator("#unanswered-table")
+    assert "กองคลัง" in waiting.inner_text() and "ขอให้ชี้แจงสาเหตุ" in waiting.inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#unanswered-instructions").screenshot(path=str(artifacts / "dashboard-unanswered-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     sign_out(page)
 
     # The head sees one unread item in the bell, opens it from the notifications page.
