@@ -3,6 +3,7 @@ from .audit.models import AuditEvent
 from .auth.models import LoginAttempt, Membership, Role, User
 from .inbox.models import Notice, NoticeKind
 from .instructions.models import Instruction, InstructionFile, InstructionReply, instruction_divisions
+from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
     Evidence,
@@ -10,8 +11,6 @@ from .measures.models import (
     Measure,
     ProgressUpdate,
     Step,
-    StepStatus,
-    Tool,
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind

@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 from ..exports import download, requested_format
 from ..i18n import format_fiscal_year
 from ..instructions.services import unanswered_by_division
+from ..ita import MeasureState, WorkGroup
 from ..labels import INDICATOR_NAMES
-from ..main.views import organization_today
 from ..measures import queries
 from ..measures.exports import division_columns, step_columns
 from ..measures.filters import read_filters
-from ..measures.status import DUE_SOON_DAYS, MeasureState, WorkGroup
+from ..measures.status import DUE_SOON_DAYS
+from ..web.current import organization_today
 from . import charts
 
 bp = Blueprint("dashboard", __name__)
