@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..instructions.models import Instruction, InstructionReply
 from ..measures.models import Step
 from ..orgs.models import enum_column
 from ..timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    # Instructions build on the inbox (they notify through it), so the
+    # relationships name their classes and the registry resolves them.
+    from ..instructions.models import Instruction, InstructionReply
 
 
 class NoticeKind(enum.StrEnum):
@@ -57,6 +62,6 @@ class Notice(db.Model):
         sa.ForeignKey("notifications.id", ondelete="SET NULL"), index=True
     )
 
-    instruction: Mapped[Instruction | None] = relationship()
-    reply: Mapped[InstructionReply | None] = relationship()
+    instruction: Mapped[Instruction | None] = relationship("Instruction")
+    reply: Mapped[InstructionReply | None] = relationship("InstructionReply")
     step: Mapped[Step | None] = relationship()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,13 +12,24 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..errors import NotFound
 from ..extensions import db
-from ..instructions.models import Instruction, InstructionReply
 from ..reminders.models import Notification, NotificationKind
-from ..reminders.transport import new_message_id
+from ..reminders.mail_settings import new_message_id
 from ..timeutil import utcnow
 from .models import MAILED_KINDS, Notice, NoticeKind
 
+if TYPE_CHECKING:
+    from ..instructions.models import Instruction, InstructionReply
+
 MAIL_INTERVAL = timedelta(hours=1)
+
+
+def _instruction() -> type[Instruction]:
+    """The instruction class, through the notice's relationship (instructions import the inbox, not back)."""
+    return Notice.instruction.property.mapper.class_
+
+
+def _reply() -> type[InstructionReply]:
+    return Notice.reply.property.mapper.class_
 
 
 def notify(
@@ -77,11 +89,11 @@ def _pending(user_id: int) -> list[Notice]:
             sa.select(Notice)
             .where(Notice.user_id == user_id, Notice.kind.in_(MAILED_KINDS), Notice.mailed_at.is_(None))
             .options(
-                selectinload(Notice.instruction).selectinload(Instruction.step),
-                selectinload(Notice.instruction).selectinload(Instruction.measure),
-                selectinload(Notice.instruction).selectinload(Instruction.author),
-                selectinload(Notice.reply).selectinload(InstructionReply.author),
-                selectinload(Notice.reply).selectinload(InstructionReply.division),
+                selectinload(Notice.instruction).selectinload(_instruction().step),
+                selectinload(Notice.instruction).selectinload(_instruction().measure),
+                selectinload(Notice.instruction).selectinload(_instruction().author),
+                selectinload(Notice.reply).selectinload(_reply().author),
+                selectinload(Notice.reply).selectinload(_reply().division),
             )
             .order_by(Notice.id)
         )
@@ -164,10 +176,10 @@ def notices_of(user: User, *, limit: int = 50, offset: int = 0) -> list[Notice]:
             sa.select(Notice)
             .where(Notice.user_id == user.id)
             .options(
-                selectinload(Notice.instruction).selectinload(Instruction.author),
-                selectinload(Notice.instruction).selectinload(Instruction.measure),
-                selectinload(Notice.reply).selectinload(InstructionReply.author),
-                selectinload(Notice.reply).selectinload(InstructionReply.division),
+                selectinload(Notice.instruction).selectinload(_instruction().author),
+                selectinload(Notice.instruction).selectinload(_instruction().measure),
+                selectinload(Notice.reply).selectinload(_reply().author),
+                selectinload(Notice.reply).selectinload(_reply().division),
                 selectinload(Notice.step),
             )
             .order_by(Notice.read_at.is_not(None), Notice.id.desc())
@@ -178,18 +190,29 @@ def notices_of(user: User, *, limit: int = 50, offset: int = 0) -> list[Notice]:
 
 
 def open_notice(user: User, notice_id: int, now: datetime | None = None) -> Notice:
-    """Mark one of the user's notices read (another person's is not found)."""
+    """Mark one of the user's notices read, with the other notices of its thread (another person's is not found)."""
     notice = db.session.scalar(sa.select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id))
     if notice is None:
         raise NotFound("notice")
+    now = now or utcnow()
     if notice.read_at is None:
-        notice.read_at = now or utcnow()
+        notice.read_at = now
         db.session.flush()
+    if notice.instruction_id is not None:
+        mark_thread_read(user, notice.instruction_id, now)
     return notice
 
 
+def unread_in_thread(user: User, instruction_id: int) -> int:
+    """How many of the user's notices about this thread are unread."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Notice.id))
+        .where(Notice.user_id == user.id, Notice.instruction_id == instruction_id, Notice.read_at.is_(None))
+    ) or 0
+
+
 def mark_thread_read(user: User, instruction_id: int, now: datetime | None = None) -> int:
-    """Opening a thread reads its notices."""
+    """Reading a thread (opening one of its notices, answering, or the page's button) reads its notices."""
     result = db.session.execute(
         sa.update(Notice)
         .where(Notice.user_id == user.id, Notice.instruction_id == instruction_id, Notice.read_at.is_(None))
@@ -207,3 +230,13 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+# --- receivers of the reminders' signals (tracker.reminders.hooks) -------------------
+
+def on_reminder_queued(sender: object, **values) -> None:
+    record_reminder_notices(**values)
+
+
+def before_delivery(sender: object, *, now: datetime) -> int:
+    return queue_due_thread_emails(now)

@@ -1,5 +1,10 @@
 """The executive's instructions (ข้อสั่งการ) on steps and measures, and the divisions' answers."""
-from flask import Flask
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
