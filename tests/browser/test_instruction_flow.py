@@ -71,7 +71,7 @@ def test_executive_instructs_head_answers_with_a_file_and_bells_change(page, off
     page.click("#nav-bell")
     page.wait_for_url("**/notifications")
     page.screenshot(path=str(artifacts / "notifications-head.png"), full_page=True)
-    page.locator(".notice-list a").first.click()
+    page.locator(".notice-list button.notice-open").first.click()
     page.wait_for_url("**/instructions/*")
     assert bell_count(page) == 0
     page.get_by_label("คำตอบของท่าน").fill("ชี้แจงแล้ว: รอเอกสารจากธนาคาร จะรายงานผลภายใน 7 วัน")
@@ -101,7 +101,7 @@ def test_executive_instructs_head_answers_with_a_file_and_bells_change(page, off
     assert "ผู้อำนวยการกองคลัง ตอบ" in page.locator(".notice-list").inner_text()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "notifications-executive-390.png"), full_page=True)
-    page.locator(".notice-list a").first.click()
+    page.locator(".notice-list button.notice-open").first.click()
     page.wait_for_url("**/instructions/*")
     assert bell_count(page) == 0
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -34,9 +34,12 @@ def test_executive_writes_head_answers_with_a_file_bells_change(client, sign_in,
     sign_in(office.finance_head)
     home = client.get("/my-work").get_data(as_text=True)
     assert bell(home) == 1
-    thread = client.get(f"/instructions/{instruction.id}").get_data(as_text=True)
+    notice = db.session.scalar(sa.select(Notice).where(Notice.user_id == office.finance_head.id))
+    opened = client.post(f"/notifications/{notice.id}")  # a GET writes nothing: opening a notice is a POST
+    assert opened.status_code == 302 and f"/instructions/{instruction.id}" in opened.location
+    thread = client.get(opened.location).get_data(as_text=True)
     assert "เร่งดำเนินการ" in thread
-    assert bell(thread) == 0  # opening the thread reads its notice
+    assert bell(thread) == 0  # opening the thread from its notice reads the notice
     response = client.post(f"/instructions/{instruction.id}/answers",
                            data={"body": "ดำเนินการแล้ว", "files": [(io.BytesIO(PDF), "หลักฐาน.pdf")]},
                            content_type="multipart/form-data")
@@ -51,7 +54,7 @@ def test_executive_writes_head_answers_with_a_file_bells_change(client, sign_in,
     page = client.get("/notifications").get_data(as_text=True)
     assert bell(page) == 1 and "ดำเนินการแล้ว" in page
     notice = db.session.scalar(sa.select(Notice).where(Notice.user_id == office.executive.id))
-    opened = client.get(f"/notifications/{notice.id}")
+    opened = client.post(f"/notifications/{notice.id}")
     assert opened.status_code == 302 and f"/instructions/{instruction.id}" in opened.location
     assert bell(client.get("/notifications").get_data(as_text=True)) == 0
 
@@ -82,7 +85,7 @@ def test_another_organization_sees_no_thread_file_or_notice(client, sign_in, off
     sign_in(make_user(make_org("อบต.อื่น"), "executive"))
     assert client.get(f"/instructions/{instruction.id}").status_code == 404
     assert client.post(f"/instructions/{instruction.id}/answers", data={"body": "x"}).status_code == 404
-    assert client.get(f"/notifications/{notice.id}").status_code == 404
+    assert client.post(f"/notifications/{notice.id}").status_code == 404
 
 
 def test_the_dashboard_shows_unanswered_instructions_per_division(client, sign_in, office, fixed_today):
@@ -101,3 +104,24 @@ def test_the_measure_page_lists_its_threads(client, sign_in, office):
     page = client.get(f"/measures/{office.measure.id}").get_data(as_text=True)
     assert "ทุกกองรายงาน" in page
     assert 'class="instruction-form"' not in page  # a division head does not give instructions
+
+
+def test_reading_a_thread_writes_nothing_its_button_and_an_answer_read_its_notices(client, sign_in, office):
+    instruction = services.write_instruction(office.executive, office.measure, step=office.finance_step,
+                                             body="ขอรายงาน", now=NOON)
+    db.session.commit()
+    sign_in(office.finance_head)
+    page = client.get(f"/instructions/{instruction.id}").get_data(as_text=True)
+    assert bell(page) == 1 and 'id="thread-mark-read"' in page  # a GET leaves the notice unread
+    response = client.post(f"/instructions/{instruction.id}/read")
+    assert response.status_code == 302 and response.location.endswith(f"/instructions/{instruction.id}")
+    page = client.get(f"/instructions/{instruction.id}").get_data(as_text=True)
+    assert bell(page) == 0 and 'id="thread-mark-read"' not in page
+
+    services.write_instruction(office.executive, office.measure, step=office.finance_step, body="อีกเรื่อง", now=NOON)
+    second = services.write_instruction(office.executive, office.measure, step=office.finance_step,
+                                        body="เรื่องที่สาม", now=NOON)
+    db.session.commit()
+    assert bell(client.get("/my-work").get_data(as_text=True)) == 2
+    client.post(f"/instructions/{second.id}/answers", data={"body": "รับทราบ"})
+    assert bell(client.get("/my-work").get_data(as_text=True)) == 1  # the other thread is still unread

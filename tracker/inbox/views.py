@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from . import services
 from .models import Notice, NoticeKind
 
@@ -37,11 +36,10 @@ def notices():
     )
 
 
-@bp.route("/notifications/<int:notice_id>")
+@bp.post("/notifications/<int:notice_id>")
 @login_required
 def open_notice(notice_id: int):
     notice = services.open_notice(current_user, notice_id)
-    db.session.commit()
     return redirect(target_url(notice))
 
 
@@ -49,6 +47,5 @@ def open_notice(notice_id: int):
 @login_required
 def read_all():
     services.mark_all_read(current_user)
-    db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("inbox.notices"))

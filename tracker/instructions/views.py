@@ -7,10 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
-from ..extensions import db
 from ..inbox import services as inbox
 from ..measures.models import Measure, Step
-from ..measures.views import send_evidence
+from ..measures.downloads import send_evidence
 from ..scoping import get_in_org, get_in_org_or_404
 from . import services
 from .forms import AnswerForm, InstructionForm
@@ -35,6 +34,7 @@ def _render_thread(instruction: Instruction, form: AnswerForm | None = None, cod
         instruction=instruction,
         form=form or (AnswerForm(formdata=None) if may_answer else None),
         may_answer=may_answer,
+        unread=inbox.unread_in_thread(current_user, instruction.id),
         **_limits(),
     ), code
 
@@ -42,10 +42,17 @@ def _render_thread(instruction: Instruction, form: AnswerForm | None = None, cod
 @bp.route("/instructions/<int:instruction_id>")
 @login_required
 def thread(instruction_id: int):
+    # A GET writes nothing: the thread's notices are read by opening one of
+    # them (a POST), by answering, or with the page's own button.
+    return _render_thread(_load_thread(instruction_id))
+
+
+@bp.post("/instructions/<int:instruction_id>/read")
+@login_required
+def mark_read(instruction_id: int):
     instruction = _load_thread(instruction_id)
-    if inbox.mark_thread_read(current_user, instruction.id):
-        db.session.commit()
-    return _render_thread(instruction)
+    inbox.mark_thread_read(current_user, instruction.id)
+    return redirect(url_for("instructions.thread", instruction_id=instruction.id))
 
 
 @bp.post("/measures/<int:measure_id>/instructions")
@@ -69,11 +76,9 @@ def write(measure_id: int):
     except PermissionDenied:
         raise
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return render_template("instructions/write.html", form=form, measure=measure, step=step,
                                back=back, **_limits()), 400
-    db.session.commit()
     flash(_("The instruction has been sent to the divisions."), "success")
     return redirect(url_for("instructions.thread", instruction_id=instruction.id))
 
@@ -90,10 +95,9 @@ def answer(instruction_id: int):
     except PermissionDenied:
         raise
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_thread(_load_thread(instruction_id), form, 400)
-    db.session.commit()
+    inbox.mark_thread_read(current_user, instruction.id)  # whoever answers has read the thread
     flash(_("Your answer has been sent."), "success")
     return redirect(url_for("instructions.thread", instruction_id=instruction_id, _anchor=f"reply-{reply.id}"))
 
