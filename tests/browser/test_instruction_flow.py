@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.inbox.models import Notice
 from tracker.instructions.models import InstructionFile
 from tracker.models import Role
 
@@ -56,6 +57,7 @@ def test_executive_instructs_head_answers_with_a_file_and_bells_change(page, off
     assert "ส่งข้อสั่งการถึงส่วนราชการแล้ว" in page.locator(".alert-success").inner_text()
     assert "รอคำตอบจาก" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts / "instruction-given.png"), full_page=True)
+    thread_url = page.url
     # The dashboard lists it under the division that owes an answer.
     page.goto("/dashboard")
     waiting = page.locator("#unanswered-table")
@@ -67,6 +69,20 @@ def test_executive_instructs_head_answers_with_a_file_and_bells_change(page, off
 
     # The head sees one unread item in the bell, opens it from the notifications page.
     sign_in(page, head.email)
+    assert bell_count(page) == 1
+    # Reading the thread straight from its address (the e-mail's link) leaves the
+    # notice unread; the page's button reads it.
+    page.goto(thread_url)
+    assert bell_count(page) == 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "thread-unread-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#thread-mark-read button").click()
+    page.wait_for_url(thread_url)
+    assert bell_count(page) == 0 and page.locator("#thread-mark-read").count() == 0
+    db.session.execute(sa.update(Notice).values(read_at=None))  # unread again, to open it from the list
+    db.session.commit()
+    page.reload()
     assert bell_count(page) == 1
     page.click("#nav-bell")
     page.wait_for_url("**/notifications")
