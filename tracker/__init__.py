@@ -138,6 +138,9 @@ DOMAINS = (
     "reminders",
     "demo",
     "reports",
+    "instructions",
+    "inbox",
+    "search",
 )
 
 

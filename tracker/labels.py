@@ -129,6 +129,8 @@ AUDIT_ACTION_LABELS = {
     "calendar.create": _l("Calendar address made"),
     "calendar.regenerate": _l("Calendar address replaced"),
     "calendar.revoke": _l("Calendar address cancelled"),
+    "instruction.write": _l("Instruction given"),
+    "instruction.answer": _l("Instruction answered"),
 }
 
 TARGET_TYPE_LABELS = {
@@ -142,6 +144,7 @@ TARGET_TYPE_LABELS = {
     "Evidence": _l("Evidence file"),
     "Notification": _l("E-mail"),
     "CalendarFeed": _l("Calendar address"),
+    "Instruction": _l("Instruction"),
 }
 
 

@@ -3,6 +3,8 @@ from .audit.models import AuditEvent
 from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
 from .auth.models import LoginAttempt, Membership, Role, User
 from .drafting.models import DocumentText, MeasureDraft
+from .inbox.models import Notice, NoticeKind
+from .instructions.models import Instruction, InstructionFile, InstructionReply, instruction_divisions
 from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
@@ -37,10 +39,15 @@ __all__ = [
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
+    "Instruction",
+    "InstructionFile",
+    "InstructionReply",
     "LoginAttempt",
     "Measure",
     "MeasureDraft",
     "Membership",
+    "Notice",
+    "NoticeKind",
     "Notification",
     "NotificationItem",
     "NotificationPreference",
@@ -56,5 +63,6 @@ __all__ = [
     "StepStatus",
     "Tool",
     "User",
+    "instruction_divisions",
     "step_divisions",
 ]

@@ -1,7 +1,7 @@
 """Drafted measures of next year's ITA document and each organization's own opening text
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02 14:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -9,13 +9,14 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
+from ..exports import download, requested_format
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..forms import status_for
 from ..orgs.services import divisions_in_use
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
-from . import editing, evidence, queries, services, status
+from . import editing, evidence, exports, queries, services, status
 from .downloads import send_evidence
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm
@@ -35,6 +36,9 @@ def measure_list():
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
     lines = summary.measures_matching(filters.state, filters.indicator)
+    if fmt := requested_format():
+        return download(fmt, _("measures-%(year)s", year=filters.fiscal_year), exports.measure_columns(), lines,
+                        title=_("Measures"))
     return render_template("measures/measure_list.html", lines=lines, filters=filters, today=today,
                            states=list(status.MeasureState))
 
@@ -46,6 +50,9 @@ def step_list():
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
     lines = summary.steps_matching(filters.group, filters.indicator)
+    if fmt := requested_format():
+        return download(fmt, _("steps-%(year)s", year=filters.fiscal_year), exports.step_columns(), lines,
+                        title=_("Steps"))
     return render_template("measures/step_list.html", lines=lines, filters=filters, today=today,
                            groups=list(status.WorkGroup))
 

@@ -11,6 +11,7 @@ class NotificationKind(enum.StrEnum):
     INVITATION = "invitation"  # a link to set the first password of a new account
     PASSWORD_RESET = "password_reset"  # a link to choose a new password
     SECURITY = "security"  # the password or second factor changed, the account was locked
+    THREAD = "thread"  # new instructions and answers, at most one an hour per person
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -16,6 +16,7 @@ from ..measures.models import Step
 from ..measures.queries import default_fiscal_year, steps_query, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow
+from .hooks import reminder_queued
 from .messages import DigestView, Links, RenderedEmail, reminder_email
 from .models import Notification, NotificationItem, NotificationKind, ReminderRun
 from .rules import OpenStep, Person, PlannedItem, ReminderRules, plan_day
@@ -142,6 +143,8 @@ def save_message(org: Organization, run_date: date | None, message: PlannedMessa
                 for item in message.items
             ],
         )
+        reminder_queued.send(None, organization_id=org.id, recipient_id=message.recipient.id,
+                             notification_id=notification_id, items=message.items, now=now)
     return notification_id
 
 

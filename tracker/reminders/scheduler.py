@@ -35,7 +35,7 @@ from ..orgs.models import Organization
 from ..timeutil import utcnow
 from . import lease
 from .delivery import deliver_pending, sender_identity
-from .jobs import all_organizations, catch_up, run_organization
+from .jobs import all_organizations, catch_up, queue_thread_emails, run_organization
 from .services import rules_by_organization
 
 log = logging.getLogger("tracker.reminders.scheduler")
@@ -103,6 +103,7 @@ class ReminderScheduler:
         with self.app.app_context():
             now = now or self.clock()
             if self._may_act(now)[0]:
+                queue_thread_emails(now)
                 deliver_pending(now=now, sender=self.holder)
 
     def sync(self, now: datetime | None = None) -> None:

@@ -46,6 +46,7 @@ KIND_LABELS = {
     NotificationKind.INVITATION: _l("Invitation"),
     NotificationKind.PASSWORD_RESET: _l("Password reset link"),
     NotificationKind.SECURITY: _l("Account security notice"),
+    NotificationKind.THREAD: _l("Instructions and answers"),
 }
 TRIGGER_LABELS = {
     "scheduler": _l("On schedule"),
