@@ -34,6 +34,18 @@ class InvalidFields(ValidationFailed):
         self.errors = errors
 
 
+class FieldErrors(dict):
+    """Messages gathered field by field, so that a service reports every wrong
+    field at once instead of stopping at the first."""
+
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise InvalidFields(dict(self))
+
+
 def show_on_form(form, error: DomainError) -> None:
     """Put a domain error's message(s) next to the form field(s) they concern,
     or at the top of the form when they concern no field of it."""

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import apply_changes, record
 from ..concurrency import ensure_unchanged
-from ..errors import DomainError, ValidationFailed
+from ..errors import DomainError, FieldErrors, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
@@ -59,6 +59,53 @@ def parse_role(value: str | Role) -> Role:
         ) from exc
 
 
+# Roles whose work is the steps of their divisions: without a division they see nothing.
+ROLES_WITH_DIVISIONS = (Role.DIVISION_HEAD, Role.STAFF)
+
+
+def needs_division(role: Role | None) -> bool:
+    return role in ROLES_WITH_DIVISIONS
+
+
+def _collect(errors: FieldErrors, check, *args, **kwargs):
+    """Run `check`; a ValidationFailed it raises joins `errors` instead of stopping."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationFailed as error:
+        errors.add(error.field or "", error.message)
+        return None
+
+
+def _checked_name(display_name: str | None, errors: FieldErrors) -> str:
+    name = " ".join((display_name or "").split())
+    if not name:
+        errors.add("display_name", _l("Please give the person's name."))
+    return name
+
+
+def _checked_email(email: str | None, errors: FieldErrors, *, except_user_id: int | None = None) -> str | None:
+    if not (email or "").strip():
+        errors.add("email", _l("Please give the e-mail address."))
+        return None
+    normalized = _collect(errors, normalize_email, email)
+    if normalized and email_taken(normalized, except_user_id=except_user_id):
+        errors.add("email", _l("A user with this e-mail address already exists."))
+    return normalized
+
+
+def _checked_role(role: Role | str | None, errors: FieldErrors) -> Role | None:
+    if not str(role or "").strip():
+        errors.add("role", _l("Please choose a role."))
+        return None
+    return _collect(errors, parse_role, role)
+
+
+def _check_divisions_for_role(role: Role | None, divisions, errors: FieldErrors) -> None:
+    if needs_division(role) and not divisions:
+        errors.add("divisions", _l("A division head or staff member works for a division: choose at least one "
+                                   "division (Member of or Head of)."))
+
+
 def email_taken(email: str, *, except_user_id: int | None = None) -> bool:
     query = sa.select(User.id).where(User.email == email)
     if except_user_id is not None:
@@ -84,21 +131,25 @@ def create_user(
     """
     if actor is not None:
         ensure_admin_of(actor, org.id)
-    email = normalize_email(email)
-    display_name = " ".join((display_name or "").split())
-    if not display_name:
-        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
-    role = parse_role(role)
-    validate_password(password)
-    if email_taken(email):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+    errors = FieldErrors()
+    display_name = _checked_name(display_name, errors)
+    email = _checked_email(email, errors)
+    role = _checked_role(role, errors)
+    if not (password or ""):
+        errors.add("password", _l("Please give a password."))
+    else:
+        _collect(errors, validate_password, password)
     head_ids = {d.id for d in head_of}
     member_of = {d.id: d for d in [*divisions, *head_of]}
     for division in member_of.values():
         if division.organization_id != org.id:
-            raise ValidationFailed(_l("The division belongs to another organization."), field="divisions")
+            errors.add("divisions", _l("The division belongs to another organization."))
+            break
         if not division.active:
-            raise ValidationFailed(_l("Choose divisions of your organization that are in use."), field="divisions")
+            errors.add("divisions", _l("Choose divisions of your organization that are in use."))
+            break
+    _check_divisions_for_role(role, member_of, errors)
+    errors.raise_any()
 
     user = User(
         organization_id=org.id,
@@ -273,15 +324,16 @@ def update_user(
     """
     ensure_admin_of(actor, user.organization_id)
     ensure_unchanged(user, base_token, user_edit_values)
-    display_name = " ".join((display_name or "").split())
-    if not display_name:
-        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
-    email = normalize_email(email)
-    if email_taken(email, except_user_id=user.id):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
-    role = parse_role(role)
-    _refuse_self_lockout(actor, user, role=role, active=user.active)
-    members, heads = _memberships(user, division_ids, head_ids)
+    errors = FieldErrors()
+    display_name = _checked_name(display_name, errors)
+    email = _checked_email(email, errors, except_user_id=user.id)
+    role = _checked_role(role, errors)
+    if role is not None:
+        _collect(errors, _refuse_self_lockout, actor, user, role=role, active=user.active)
+    members, heads = _collect(errors, _memberships, user, division_ids, head_ids) or (set(), set())
+    if "divisions" not in errors:
+        _check_divisions_for_role(role, members, errors)
+    errors.raise_any()
 
     changes = apply_changes(user, dict(display_name=display_name, email=email, role=role))
     old_members = {m.division_id: m.is_head for m in user.memberships}

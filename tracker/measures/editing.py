@@ -12,7 +12,7 @@ from ..audit.services import apply_changes, record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
-from ..errors import InvalidFields, ValidationFailed
+from ..errors import FieldErrors, ValidationFailed
 from ..extensions import db
 from ..importer.rules import INDICATOR_NAMES, LEVELS, level_for_scores, overall_from_tools, tool_of_indicator
 from ..orgs.models import Division, Organization
@@ -26,13 +26,7 @@ MAX_TITLE = 2000
 MAX_STEP_TEXT = 2000
 
 
-class _Errors(dict):
-    def add(self, field: str, message) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise InvalidFields(dict(self))
+_Errors = FieldErrors
 
 
 def _text(value: object) -> str:
