@@ -9,7 +9,6 @@ from werkzeug.http import is_resource_modified
 
 from ..auth.permissions import admin_required
 from ..extensions import db
-from ..measures.models import StepStatus
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
 from ..measures.views import send_evidence
 from ..timeutil import org_today
@@ -58,7 +57,6 @@ def progress(slug: str, fiscal_year: int):
             n=Numbers(),
             w=wording,
             years=fiscal_years_with_measures(org.id),
-            StepStatus=StepStatus,
         )
     return cacheable(Response(html, mimetype="text/html"), version)
 
