@@ -18,6 +18,7 @@ from ..orgs.models import Organization
 from ..urls import external_url
 from .models import ItemKind
 from .rules import PlannedItem, RecipientPlan
+from .transport import DeliveryDescription
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def reminder_email(
     return RenderedEmail(subject, text, html, locale)
 
 
-def test_email(org: Organization, user: User, sent_at: datetime, delivery: str) -> RenderedEmail:
+def test_email(org: Organization, user: User, sent_at: datetime, delivery: DeliveryDescription) -> RenderedEmail:
     """What an administrator sends to themselves to check the mail settings."""
     locale = email_locale(user)
     with force_locale(locale):

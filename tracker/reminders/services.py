@@ -25,7 +25,7 @@ from .rules import (
     parse_days_before,
     parse_send_time,
 )
-from .transport import describe_delivery, new_message_id, outbox_directory
+from .transport import describe_delivery, new_message_id
 
 
 def default_rules() -> ReminderRules:
@@ -175,7 +175,7 @@ def queue_test_email(actor: User, now: datetime) -> Notification:
     """Put a test e-mail to the administrator in the outbox; the caller commits, then delivers it."""
     ensure_admin(actor)
     config = current_app.config
-    delivery = describe_delivery(config, outbox_directory(config, current_app.instance_path))
+    delivery = describe_delivery(config)
     email = test_email(actor.organization, actor, now, delivery)
     notification = Notification(
         organization_id=actor.organization_id,

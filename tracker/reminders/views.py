@@ -16,7 +16,7 @@ from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
 from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
-from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
+from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems
 
 bp = Blueprint("reminders", __name__)
 
@@ -107,7 +107,7 @@ def _admin_page(settings_form: ReminderSettingsForm, status: int = 200):
         latest_problem=queries.latest_problem(org_id),
         explanations=ERROR_EXPLANATIONS,
         mail_problems=mail_settings_problems(config),
-        delivery_description=describe_delivery(config, outbox_directory(config, current_app.instance_path)),
+        delivery_description=describe_delivery(config),
         scheduler_lease=lease.current(),
         now=utcnow(),
         statuses=DeliveryStatus,
