@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import re
 import shutil
-from html import unescape
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from babel.messages.pofile import read_po
+from html.parser import HTMLParser
 
 from tracker.auth.models import Role, User
 from tracker.demo.report import import_demo_report
@@ -78,20 +78,75 @@ CODES = sorted({str(v) for enum in CODE_ENUMS for v in enum} | set(REPORT_OUTPUT
 CODE_PATTERN = re.compile(r"(?<![\w@./:-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w@/-])")
 
 
+class _Reader(HTMLParser):
+    """Splits a page's words into what every reader sees and the small hints for the
+    technical administrator (<small>, `.small`, `.form-text`); scripts, styles and
+    <code> are neither."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    READ_ALOUD = ("title", "placeholder", "aria-label", "alt", "data-confirm")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []  # "skip", "hint" or "" per open element
+        self.words: list[str] = []
+        self.hints: list[str] = []
+
+    def _bucket(self) -> list[str] | None:
+        if "skip" in self.stack:
+            return None
+        return self.hints if "hint" in self.stack else self.words
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        kind = ("skip" if tag in ("script", "style", "code", "pre")
+                else "hint" if tag == "small" or {"small", "form-text"} & set(classes) else "")
+        bucket = self._bucket()
+        if bucket is not None and kind != "skip":
+            target = self.hints if kind == "hint" else bucket
+            target.extend(a[name] for name in self.READ_ALOUD if a.get(name))
+        if tag not in self.VOID:
+            self.stack.append(kind)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        bucket = self._bucket()
+        if bucket is not None:
+            bucket.append(data)
+
+
+def read_page(html: str) -> tuple[str, str]:
+    """(the words every reader sees, the administrator's small hints)."""
+    reader = _Reader()
+    reader.feed(html)
+    return (AS_WRITTEN.sub(" ", " ".join(reader.words)), AS_WRITTEN.sub(" ", " ".join(reader.hints)))
+
+
 def visible_text(html: str) -> str:
-    """The words a reader sees: text and the attributes read aloud or shown on hover,
-    without scripts, styles and the technical hints set in <code>."""
-    html = re.sub(r"(?is)<(script|style|code|pre)\b.*?</\1>", " ", html)
-    attributes = re.findall(r'\s(?:title|placeholder|aria-label|alt|data-confirm)="([^"]*)"', html)
-    text = re.sub(r"(?s)<[^>]+>", " ", html)
-    return AS_WRITTEN.sub(" ", unescape(" ".join([text, *attributes])))
+    return " ".join(read_page(html))
 
 
-def problems_of(html: str) -> list[str]:
-    text = visible_text(html)
+# A setting's name (MAIL_SERVER, APP_BASE_URL) belongs in a hint, not in the words a clerk reads.
+SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+
+def problems_of(html: str, server_paths: tuple[str, ...] = ()) -> list[str]:
+    words, hints = read_page(html)
+    text = f"{words} {hints}"
     found = [f"untranslated: {english!r}" for english, pattern in UNTRANSLATED if pattern.search(text)]
     found += [f"raw code: {match!r} in …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
               for m in CODE_PATTERN.finditer(text) for match in [m.group(1)]]
+    found += [f"setting name outside a hint: {m.group()!r}" for m in SETTING_NAME.finditer(words)]
+    found += [f"server path: {path!r}" for path in server_paths if path in html]
     return found
 
 
@@ -161,6 +216,7 @@ def page_urls(app, values: dict) -> list[str]:
 def test_every_page_reads_in_thai_for_every_role(app, client, sign_in, demo):
     org, users, token = demo
     urls = page_urls(app, url_values(org, users, token))
+    server_paths = (app.instance_path, str(ROOT))
     failures, seen = [], 0
     for role in (None, Role.ADMIN, Role.EXECUTIVE, Role.DIVISION_HEAD, Role.STAFF):
         client.post("/logout")
@@ -171,7 +227,8 @@ def test_every_page_reads_in_thai_for_every_role(app, client, sign_in, demo):
             if response.status_code != 200 or not response.mimetype.startswith("text/html"):
                 continue
             seen += 1
-            failures += [f"{role or 'signed out'} {url}: {problem}" for problem in problems_of(response.get_data(as_text=True))]
+            problems = problems_of(response.get_data(as_text=True), server_paths)
+            failures += [f"{role or 'signed out'} {url}: {problem}" for problem in problems]
     assert seen > 60  # the walk really opened the pages
     assert not failures, "\n".join(failures)
 
@@ -181,3 +238,22 @@ def test_the_checks_find_what_they_look_for():
     assert problems_of("<td>รูปแบบ: print</td>")[0].startswith("raw code: 'print'")
     assert problems_of('<input placeholder="dd/mm/yyyy (B.E.)">') != []
     assert problems_of("<p>บันทึก</p><code>flask reminders print</code><p>a@print.example report.pdf</p>") == []
+    assert problems_of("<p>ตั้งค่า MAIL_SERVER</p>") == ["setting name outside a hint: 'MAIL_SERVER'"]
+    assert problems_of('<p>ส่งอีเมลแล้ว</p><p class="small text-body-secondary">MAIL_SERVER smtp.example.go.th</p>') == []
+    assert problems_of("<p>/srv/ita/instance/outbox</p>", ("/srv/ita/instance",)) == ["server path: '/srv/ita/instance'"]
+
+
+def test_the_email_page_names_settings_only_in_hints(app, client, sign_in, make_org, make_user, monkeypatch):
+    """Unset, set, or set wrongly: the e-mail page says where e-mail goes in words a clerk
+    understands; the settings' names are in the administrator's small hints."""
+    sign_in(make_user(make_org(), Role.ADMIN))
+    for settings in ({"MAIL_SERVER": ""},
+                     {"MAIL_SERVER": "smtp.example.go.th", "MAIL_PORT": 587, "MAIL_USE_TLS": True},
+                     {"MAIL_SERVER": "smtp://smtp.example.go.th:25", "MAIL_PORT": 0}):
+        for key, value in settings.items():
+            monkeypatch.setitem(app.config, key, value)
+        html = client.get("/admin/reminders").get_data(as_text=True)
+        words, hints = read_page(html)
+        assert "MAIL_SERVER" in hints
+        assert problems_of(html, (app.instance_path,)) == []
+    assert 'id="mail-problems"' in html and "MAIL_PORT" in hints
