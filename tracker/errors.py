@@ -41,6 +41,19 @@ class FieldErrors(dict):
     def add(self, field: str, message) -> None:
         self.setdefault(field, []).append(message)
 
+    def collect(self, check, *args, **kwargs):
+        """Run `check` and return its result; a ValidationFailed it raises joins
+        these errors (under its field) instead of stopping, and gives None."""
+        try:
+            return check(*args, **kwargs)
+        except InvalidFields as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    self.add(name, message)
+        except ValidationFailed as error:
+            self.add(error.field or "", error.message)
+        return None
+
     def raise_any(self) -> None:
         if self:
             raise InvalidFields(dict(self))

@@ -41,7 +41,9 @@ def normalize_email(email: str) -> str:
 
 
 def validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if not password:
+        raise ValidationFailed(_l("Please give a password."), field="password")
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
             field="password",
@@ -67,19 +69,15 @@ def needs_division(role: Role | None) -> bool:
     return role in ROLES_WITH_DIVISIONS
 
 
-def _collect(errors: FieldErrors, check, *args, **kwargs):
-    """Run `check`; a ValidationFailed it raises joins `errors` instead of stopping."""
-    try:
-        return check(*args, **kwargs)
-    except ValidationFailed as error:
-        errors.add(error.field or "", error.message)
-        return None
+MAX_NAME_LENGTH = 200  # User.display_name
 
 
 def _checked_name(display_name: str | None, errors: FieldErrors) -> str:
     name = " ".join((display_name or "").split())
     if not name:
         errors.add("display_name", _l("Please give the person's name."))
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.add("display_name", _l("The text is too long (at most %(count)d characters).", count=MAX_NAME_LENGTH))
     return name
 
 
@@ -87,7 +85,7 @@ def _checked_email(email: str | None, errors: FieldErrors, *, except_user_id: in
     if not (email or "").strip():
         errors.add("email", _l("Please give the e-mail address."))
         return None
-    normalized = _collect(errors, normalize_email, email)
+    normalized = errors.collect(normalize_email, email)
     if normalized and email_taken(normalized, except_user_id=except_user_id):
         errors.add("email", _l("A user with this e-mail address already exists."))
     return normalized
@@ -97,7 +95,19 @@ def _checked_role(role: Role | str | None, errors: FieldErrors) -> Role | None:
     if not str(role or "").strip():
         errors.add("role", _l("Please choose a role."))
         return None
-    return _collect(errors, parse_role, role)
+    return errors.collect(parse_role, role)
+
+
+def _divisions_of(org: Organization, chosen: Iterable[Division | int | str], errors: FieldErrors) -> list[Division]:
+    """Divisions given as rows or as ids (a form's values); an id of no division of `org` is an error."""
+    rows = [d for d in chosen if isinstance(d, Division)]
+    ids = {str(d) for d in chosen if not isinstance(d, Division)}
+    if ids:
+        known = {str(d.id): d for d in db.session.scalars(sa.select(Division).where(Division.organization_id == org.id))}
+        if not ids <= set(known):
+            errors.add("divisions", _l("Choose divisions of your organization that are in use."))
+        rows += [known[i] for i in sorted(ids & set(known))]
+    return rows
 
 
 def _check_divisions_for_role(role: Role | None, divisions, errors: FieldErrors) -> None:
@@ -120,12 +130,13 @@ def create_user(
     display_name: str,
     role: Role | str,
     password: str,
-    divisions: Iterable[Division] = (),
-    head_of: Iterable[Division] = (),
+    divisions: Iterable[Division | int | str] = (),
+    head_of: Iterable[Division | int | str] = (),
     locale: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """Create a user of `org`, member of `divisions` and head of `head_of`.
+    """Create a user of `org`, member of `divisions` and head of `head_of` (rows, or
+    ids as a form sends them).
 
     `actor` is the administrator doing it (None from the command line).
     """
@@ -135,10 +146,8 @@ def create_user(
     display_name = _checked_name(display_name, errors)
     email = _checked_email(email, errors)
     role = _checked_role(role, errors)
-    if not (password or ""):
-        errors.add("password", _l("Please give a password."))
-    else:
-        _collect(errors, validate_password, password)
+    errors.collect(validate_password, password)
+    divisions, head_of = _divisions_of(org, divisions, errors), _divisions_of(org, head_of, errors)
     head_ids = {d.id for d in head_of}
     member_of = {d.id: d for d in [*divisions, *head_of]}
     for division in member_of.values():
@@ -148,7 +157,8 @@ def create_user(
         if not division.active:
             errors.add("divisions", _l("Choose divisions of your organization that are in use."))
             break
-    _check_divisions_for_role(role, member_of, errors)
+    if "divisions" not in errors:
+        _check_divisions_for_role(role, member_of, errors)
     errors.raise_any()
 
     user = User(
@@ -329,8 +339,8 @@ def update_user(
     email = _checked_email(email, errors, except_user_id=user.id)
     role = _checked_role(role, errors)
     if role is not None:
-        _collect(errors, _refuse_self_lockout, actor, user, role=role, active=user.active)
-    members, heads = _collect(errors, _memberships, user, division_ids, head_ids) or (set(), set())
+        errors.collect(_refuse_self_lockout, actor, user, role=role, active=user.active)
+    members, heads = errors.collect(_memberships, user, division_ids, head_ids) or (set(), set())
     if "divisions" not in errors:
         _check_divisions_for_role(role, members, errors)
     errors.raise_any()

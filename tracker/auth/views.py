@@ -46,7 +46,7 @@ def login():
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.post("/logout")
@@ -70,11 +70,13 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("The current password is not correct."))
-        else:
+    user = current_user._get_current_object()
+    valid = form.validate_on_submit()
+    # The current password is checked with the other fields, so that every mistake shows at once.
+    if form.current_password.data and not user.check_password(form.current_password.data):
+        form.current_password.errors = [*form.current_password.errors, _("The current password is not correct.")]
+        valid = False
+    if valid:
             try:
                 services.change_password(user, form.new_password.data, actor=user)
             except ValidationFailed as error:
@@ -96,4 +98,6 @@ def change_language():
     if form.validate_on_submit():
         current_user.locale = form.locale.data
         db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))
+        return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))
+    return render_template("auth/account.html", password_form=ChangePasswordForm(formdata=None),
+                           language_form=form), 400

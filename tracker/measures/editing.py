@@ -49,6 +49,9 @@ def _date(value: object, field: str, errors: _Errors, *, missing) -> date | None
 
 def _fiscal_year(value: object, errors: _Errors) -> int | None:
     text = to_arabic_digits(_text(value))
+    if not text:
+        errors.add("fiscal_year", _l("Please give the fiscal year."))
+        return None
     if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         errors.add("fiscal_year", _l("Give the fiscal year in Buddhist Era, for example 2569."))
         return None
@@ -177,8 +180,9 @@ def remove_measure(user: User, measure: Measure) -> None:
 def _divisions(organization_id: int, division_ids: Iterable[object], errors: _Errors,
                keep: Iterable[Division] = ()) -> list[Division]:
     """The chosen divisions of the organization; archived ones only if already assigned."""
+    division_ids = list(division_ids or ())
     wanted = set()
-    for value in division_ids or ():
+    for value in division_ids:
         try:
             wanted.add(int(value))
         except (TypeError, ValueError):
@@ -190,8 +194,10 @@ def _divisions(organization_id: int, division_ids: Iterable[object], errors: _Er
         .order_by(Division.position, Division.id)
     ).all() if wanted else []
     allowed = [d for d in found if d.active or d.id in kept]
-    if not allowed or len(allowed) != len(wanted):
+    if not division_ids:
         errors.add("divisions", _l("Choose at least one responsible division."))
+    elif not allowed or len(allowed) != len(wanted) or len(wanted) != len(list(division_ids)):
+        errors.add("divisions", _l("Choose divisions of your organization that are in use."))
     return allowed
 
 

@@ -18,12 +18,11 @@ from .messages import test_email
 from .models import Notification, NotificationItem, NotificationKind, NotificationPreference, ReminderSettings
 from .rules import (
     ReminderRules,
-    check_rules,
     format_days_before,
     format_send_time,
     normalize_days_before,
-    parse_days_before,
     parse_send_time,
+    read_rules,
 )
 from .transport import describe_delivery, new_message_id
 
@@ -66,22 +65,16 @@ def update_settings(
     *,
     enabled: bool,
     days_before: str,
-    overdue_every: int,
-    escalate_from: int,
-    digest_weekday: int | None,
+    overdue_every: int | str,
+    escalate_from: int | str,
+    digest_weekday: int | str | None,
     send_time: str,
 ) -> ReminderRules:
-    """Save an organization's reminder rules as an administrator typed them."""
+    """Save an organization's reminder rules as an administrator typed them; every
+    wrong field is reported at once (`InvalidFields`)."""
     ensure_admin_of(actor, org.id)
-    rules = ReminderRules(
-        enabled=bool(enabled),
-        days_before=parse_days_before(days_before),
-        overdue_every=int(overdue_every),
-        escalate_from=int(escalate_from),
-        digest_weekday=digest_weekday,
-        send_time=parse_send_time(send_time),
-    )
-    check_rules(rules)
+    rules = read_rules(enabled=enabled, days_before=days_before, overdue_every=overdue_every,
+                       escalate_from=escalate_from, digest_weekday=digest_weekday, send_time=send_time)
     row = db.session.get(ReminderSettings, org.id)
     if row is None:
         row = ReminderSettings(organization_id=org.id)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..auth.permissions import admin_required
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, show_on_form
 from ..extensions import db
 from ..timeutil import utcnow
 from . import lease, queries, services
@@ -124,21 +124,21 @@ def admin():
 @admin_required
 def save_settings():
     form = ReminderSettingsForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # the CSRF token: the service checks the values, all at once
         try:
             services.update_settings(
                 current_user.organization,
                 current_user._get_current_object(),
                 enabled=form.enabled.data,
                 days_before=form.days_before.data or "",
-                overdue_every=form.overdue_every.number,
-                escalate_from=form.escalate_from.number,
-                digest_weekday=form.weekday,
+                overdue_every=form.overdue_every.data,
+                escalate_from=form.escalate_from.data,
+                digest_weekday=form.digest_weekday.data,
                 send_time=form.send_time.data,
             )
         except ValidationFailed as error:
             db.session.rollback()
-            getattr(form, error.field or "days_before").errors.append(str(error.message))
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("The reminder settings have been saved."), "success")
