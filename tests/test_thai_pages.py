@@ -24,7 +24,7 @@ from tracker.demo.services import add_demo_progress, ensure_demo_organization, p
 from tracker.extensions import db
 from tracker.labels import AUDIT_ACTION_LABELS
 from tracker.measures.models import Assessment, Evidence, Measure, Step, StepStatus, Tool
-from tracker.measures.status import MeasureState, WorkGroup
+from tracker.ita import MeasureState, WorkGroup
 from tracker.orgs.models import Division, OrgKind
 from tracker.reminders.models import DeliveryStatus, ItemKind, NotificationKind
 from tracker.reports.models import FeedScope

@@ -10,7 +10,7 @@ from tests.importer.test_views import PREVIEW, token_of, upload
 from tracker.extensions import db
 from tracker.importer import match_divisions, parse_text, split_divisions
 from tracker.importer.divisions import other_forms
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Division, Step
 
 pytestmark = pytest.mark.usefixtures("imports_dir")

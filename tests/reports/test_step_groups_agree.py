@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from tracker.measures.models import StepStatus
 from tracker.measures.queries import Summary, step_line
-from tracker.measures.status import WORK_GROUP_ORDER, WorkGroup, group_counts, work_group
+from tracker.ita import WORK_GROUP_ORDER, WorkGroup
+from tracker.measures.status import group_counts, work_group
 from tracker.reminders.messages import DigestView, Links
 from tracker.reports import wording
 from tracker.reports.docx_writer import render_docx

@@ -18,7 +18,7 @@ from ..orgs.models import Organization
 from ..urls import external_url
 from .models import ItemKind
 from .rules import PlannedItem, RecipientPlan
-from .transport import DeliveryDescription
+from .mail_settings import DeliveryDescription
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..measures.models import StepStatus, Tool
-from ..importer.rules import below_pass_mark
+from ..ita import MeasureState, StepStatus, Tool, WorkGroup, below_pass_mark
 from ..measures.status import (
     DUE_SOON_DAYS,
-    MeasureState,
     StepFacts,
-    WorkGroup,
     is_overdue,
     mean_progress,
     measure_state,

@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 from .. import thai
-from ..measures.models import StepStatus, Tool
-from ..measures.status import DUE_SOON_DAYS, WORK_GROUP_ORDER, MeasureState, WorkGroup
+from ..ita import WORK_GROUP_ORDER, MeasureState, StepStatus, Tool, WorkGroup
+from ..measures.status import DUE_SOON_DAYS
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PUBLIC_TITLE = "ผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
