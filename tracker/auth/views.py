@@ -40,6 +40,9 @@ def login():
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+            # Answered below 400 so that the transaction owner saves the failed attempt the
+            # throttle counts; a form left empty or malformed records nothing and answers 400.
+            return render_template("auth/login.html", form=form)
         else:
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
