@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import ValidationFailed, show_on_form
+from ..web.transaction import keep_if_refused
 from . import services
+from .models import LoginAttempt
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -40,9 +42,8 @@ def login():
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
-            # Answered below 400 so that the transaction owner saves the failed attempt the
-            # throttle counts; a form left empty or malformed records nothing and answers 400.
-            return render_template("auth/login.html", form=form)
+            # The form answers 400, which rolls back: the attempt must still count for the throttle.
+            keep_if_refused(LoginAttempt)
         else:
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
