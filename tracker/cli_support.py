@@ -24,7 +24,9 @@ def domain_command(func: Callable) -> Callable:
             return result
         except DomainError as error:
             db.session.rollback()
-            click.echo(f"Error: {error.message}", err=True)
+            messages = [m for ms in getattr(error, "errors", {}).values() for m in ms] or [error.message]
+            for message in messages:
+                click.echo(f"Error: {message}", err=True)
             sys.exit(1)
         except BaseException:
             db.session.rollback()

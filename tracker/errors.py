@@ -48,6 +48,31 @@ class InvalidFields(ValidationFailed):
         self.errors = errors
 
 
+class FieldErrors(dict):
+    """Messages gathered field by field, so that a service reports every wrong
+    field at once instead of stopping at the first."""
+
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+    def collect(self, check, *args, **kwargs):
+        """Run `check` and return its result; a ValidationFailed it raises joins
+        these errors (under its field) instead of stopping, and gives None."""
+        try:
+            return check(*args, **kwargs)
+        except InvalidFields as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    self.add(name, message)
+        except ValidationFailed as error:
+            self.add(error.field or "", error.message)
+        return None
+
+    def raise_any(self) -> None:
+        if self:
+            raise InvalidFields(dict(self))
+
+
 def show_on_form(form, error: DomainError) -> None:
     """Put a domain error's message(s) next to the form field(s) they concern,
     or at the top of the form when they concern no field of it."""

@@ -31,7 +31,7 @@ def test_create_org_division_and_user(app, ctx):
 
 def test_password_prompt_asks_twice(app, ctx):
     run(app, "orgs", "create", "อบต.ทดสอบ", "--slug", "t1")
-    result = run(app, "users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก", "--role", "staff",
+    result = run(app, "users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก", "--role", "executive",
                  input="a-long-password\na-long-password\n")
     assert result.exit_code == 0, result.output
     assert "Password" in result.output
@@ -40,14 +40,14 @@ def test_password_prompt_asks_twice(app, ctx):
 def test_there_is_no_password_option(app, ctx):
     run(app, "orgs", "create", "อบต.ทดสอบ", "--slug", "t1")
     result = run(app, "users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก",
-                 "--role", "staff", "--password", "secret-secret")
+                 "--role", "executive", "--password", "secret-secret")
     assert result.exit_code == 2
     assert count(User) == 0
 
 
 def test_duplicate_email_is_refused_and_changes_nothing(app, ctx):
     run(app, "orgs", "create", "อบต.ทดสอบ", "--slug", "t1")
-    args = ["users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก", "--role", "staff", "--password-stdin"]
+    args = ["users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก", "--role", "executive", "--password-stdin"]
     assert run(app, *args, input="a-long-password\n").exit_code == 0
     events = count(AuditEvent)
     result = run(app, *args, input="a-long-password\n")
@@ -78,7 +78,7 @@ def test_unknown_role_is_refused_before_the_password_prompt(app, ctx):
 def test_short_password_is_refused(app, ctx):
     run(app, "orgs", "create", "อบต.ทดสอบ", "--slug", "t1")
     result = run(app, "users", "create", "--org", "t1", "--email", "a@example.org", "--name", "ก",
-                 "--role", "staff", "--password-stdin", input="short\n")
+                 "--role", "executive", "--password-stdin", input="short\n")
     assert result.exit_code == 1
     assert count(User) == 0
 

@@ -87,7 +87,8 @@ def test_an_administrator_invites_and_the_person_sets_their_own_password(office,
 
 def test_an_invited_account_has_no_password_anyone_knows(office):
     org, division, admin = office
-    user = invitations.invite_user(admin, org, email="new@example.org", display_name="คนใหม่", role="staff", now=NOW)
+    user = invitations.invite_user(admin, org, email="new@example.org", display_name="คนใหม่", role="staff",
+                                   divisions=[division], now=NOW)
     db.session.commit()
     for guess in ("", TEST_PASSWORD, "None", "null"):
         assert not user.check_password(guess)
@@ -96,7 +97,8 @@ def test_an_invited_account_has_no_password_anyone_knows(office):
 
 def test_an_invitation_link_works_for_72_hours_only(office):
     org, division, admin = office
-    user = invitations.invite_user(admin, org, email="late@example.org", display_name="มาสาย", role="staff", now=NOW)
+    user = invitations.invite_user(admin, org, email="late@example.org", display_name="มาสาย", role="staff",
+                                   divisions=[division], now=NOW)
     token = link_in(outbox(NotificationKind.INVITATION)[0], "/invitation").rsplit("/", 1)[1]
     db.session.commit()
     assert invitations.find_token(token, TokenPurpose.INVITATION, NOW + timedelta(hours=71, minutes=59)) is not None
@@ -110,7 +112,8 @@ def test_an_invitation_link_works_for_72_hours_only(office):
 
 def test_sending_the_invitation_again_ends_the_first_link(office, client, sign_in):
     org, division, admin = office
-    user = invitations.invite_user(admin, org, email="again@example.org", display_name="ส่งซ้ำ", role="staff", now=NOW)
+    user = invitations.invite_user(admin, org, email="again@example.org", display_name="ส่งซ้ำ", role="staff",
+                                   divisions=[division], now=NOW)
     db.session.commit()
     first = link_in(outbox(NotificationKind.INVITATION)[0], "/invitation")
     sign_in(admin)
@@ -124,7 +127,8 @@ def test_sending_the_invitation_again_ends_the_first_link(office, client, sign_i
 
 def test_an_invitation_cannot_be_sent_again_once_accepted(office):
     org, division, admin = office
-    user = invitations.invite_user(admin, org, email="done@example.org", display_name="เสร็จแล้ว", role="staff", now=NOW)
+    user = invitations.invite_user(admin, org, email="done@example.org", display_name="เสร็จแล้ว", role="staff",
+                                   divisions=[division], now=NOW)
     token = link_in(outbox(NotificationKind.INVITATION)[0], "/invitation").rsplit("/", 1)[1]
     invitations.set_password_with_link(token, TokenPurpose.INVITATION, NEW_PASSWORD, now=NOW)
     db.session.commit()

@@ -41,7 +41,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, make_user
     wrong_password = client.post("/login", data={"email": "head@example.org", "password": "nope-nope-nope"})
     unknown_email = client.post("/login", data={"email": "nobody@example.org", "password": "nope-nope-nope"})
     for response in (wrong_password, unknown_email):
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert WRONG in response.get_data(as_text=True)
     strip = lambda r: re.sub(r'name="csrf_token"[^>]*', "", r.get_data(as_text=True)).replace("nobody@example.org", "head@example.org")
     assert strip(wrong_password) == strip(unknown_email)

@@ -109,9 +109,13 @@ def test_a_file_error_without_a_server_is_about_the_folder():
     assert classify_error(PermissionError(13, "Permission denied"), {"MAIL_SERVER": ""}).kind == "file"
 
 
-def test_delivery_is_described_for_the_admin(tmp_path):
-    assert "smtp.example.go.th" in describe_delivery(GOOD, tmp_path) and "STARTTLS" in describe_delivery(GOOD, tmp_path)
-    assert str(tmp_path) in describe_delivery({"MAIL_SERVER": ""}, tmp_path)
+def test_delivery_is_described_for_the_admin():
+    described = describe_delivery(GOOD)
+    assert "smtp.example.go.th" in described.words and "STARTTLS" in described.technical
+    assert "MAIL_SERVER" not in described.words
+    unset = describe_delivery({"MAIL_SERVER": ""})
+    assert "MAIL_SERVER" not in unset.words and "MAIL_SERVER" in unset.technical
+    assert "/" not in unset.words + unset.technical  # no path on the server
 
 
 def test_a_web_request_may_wait_less_than_mail_timeout():

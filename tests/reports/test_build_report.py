@@ -6,7 +6,7 @@ import pytest
 
 from tracker.errors import NotFound, ValidationFailed
 from tracker.extensions import db
-from tracker.ita import MeasureState, StepStatus
+from tracker.ita import MeasureState, StepStatus, WorkGroup
 from tracker.reports.services import build_report, check_as_of, default_as_of, end_of_day
 
 from .conftest import STEP_TEXTS, bangkok
@@ -62,10 +62,9 @@ def test_summary_and_measure_states(report_org):
     assert [m.indicator_name for m in report.measures] == ["การปฏิบัติหน้าที่", "การเปิดเผยข้อมูล"]
     summary = report.summary
     assert (summary.measures, summary.steps) == (2, 4)
-    assert summary.steps_by_status[StepStatus.DONE] == 2
-    assert summary.steps_by_status[StepStatus.BLOCKED] == 1
-    assert summary.steps_by_status[StepStatus.NOT_STARTED] == 1
-    assert summary.steps_overdue == 1  # m9 step 1 was due on 28 February
+    # The dashboard's groups: the blocked step, due on 28 February, is late, and only late.
+    assert summary.steps_by_group == {WorkGroup.OVERDUE: 1, WorkGroup.DUE_SOON: 0, WorkGroup.IN_PROGRESS: 0,
+                                      WorkGroup.NOT_STARTED: 1, WorkGroup.DONE: 2}
     assert summary.progress == pytest.approx((100 + 0 + 30 + 100) / 4, abs=0.05)
     assert report.measures[0].state == MeasureState.ON_TRACK
     assert report.measures[1].state == MeasureState.OVERDUE

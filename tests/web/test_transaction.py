@@ -9,7 +9,7 @@ from tracker import create_app
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.models import AuditEvent, Notification, Organization
-from tracker.web.transaction import after_commit
+from tracker.web.transaction import after_commit, keep_if_refused
 from tests.conftest import empty_tables
 
 
@@ -70,6 +70,12 @@ def owner_app(app, database_url, tmp_path_factory):
         add_org("answered-refused")
         after_commit(lambda: seen_after_commit.append("must not run"), once_answered=True)
         return "the form again", 400
+    @test_app.post("/t/kept")
+    def kept():
+        db.session.add(Organization(name="attempt", slug="attempt"))  # as a sign-in adds its attempt
+        keep_if_refused(Organization)
+        db.session.add(Organization(name="after", slug="after"))
+        return "the form again, with its errors", 400
 
     @test_app.get("/t/read")
     def read():
@@ -115,6 +121,11 @@ def test_a_refusal_caught_by_the_view_is_rolled_back_even_with_a_redirect(owner,
 def test_a_form_shown_again_with_errors_writes_nothing(owner):
     assert owner.post("/t/form-error").status_code == 400
     assert committed_names() == set()
+
+
+def test_rows_kept_if_refused_are_saved_after_the_rollback_and_nothing_else(owner):
+    assert owner.post("/t/kept").status_code == 400
+    assert committed_names() == {"attempt"}
 
 
 def test_a_get_never_commits(owner):

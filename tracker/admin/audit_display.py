@@ -68,6 +68,13 @@ CALENDAR_SCOPES = {
     "mine": _l("Deadlines of my divisions"),
     "organization": _l("Deadlines of the whole organization"),
 }
+# The report's outputs, as the reports page names them (report.export records the code).
+REPORT_FORMATS = {
+    "print": _l("Print view"),
+    "docx": _l("Word file (.docx)"),
+    "xlsx": _l("Excel file (.xlsx)"),
+    "pdf": _l("PDF file"),
+}
 # Internal ids that mean nothing to a reader (the target column links the
 # record), and the reason of a step.delete, which its label already gives.
 HIDDEN_FIELDS = {"update_id", "measure_id", "step_id", "reason"}
@@ -108,6 +115,8 @@ def field_value(name: str, value) -> str:
         return str(WEEKDAY_NAMES[value])
     if name == "scope" and value in CALENDAR_SCOPES:
         return str(CALENDAR_SCOPES[value])
+    if name == "format" and value in REPORT_FORMATS:
+        return str(REPORT_FORMATS[value])
     return str(value)
 
 

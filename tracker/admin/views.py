@@ -86,19 +86,17 @@ def user_create():
     form = NewUserForm()
     password, generated = _chosen_password(form)
     heads = set(form.heads.data or [])
-    divisions = {d.id: d for d in division_services.divisions_of(current_user.organization_id)}
     try:
-        chosen = [divisions[int(i)] for i in {*form.divisions.data, *heads} if i.isdigit() and int(i) in divisions]
         if form.password_choice.data == "invite":
-            return _invite(form, chosen, heads)
+            return _invite(form, heads)
         user = user_services.create_user(
             current_user.organization,
             email=form.email.data,
             display_name=form.display_name.data,
             role=form.role.data,
             password=password,
-            divisions=[d for d in chosen if str(d.id) not in heads],
-            head_of=[d for d in chosen if str(d.id) in heads],
+            divisions=[i for i in form.divisions.data or [] if i not in heads],
+            head_of=sorted(heads),
             actor=current_user,
         )
     except DomainError as error:
@@ -110,12 +108,12 @@ def user_create():
     return redirect(url_for("admin.index"))
 
 
-def _invite(form: NewUserForm, chosen: list[Division], heads: set[str]):
+def _invite(form: NewUserForm, heads: set[str]):
     try:
         user = invitations.invite_user(
             current_user, current_user.organization, email=form.email.data, display_name=form.display_name.data,
-            role=form.role.data, divisions=[d for d in chosen if str(d.id) not in heads],
-            head_of=[d for d in chosen if str(d.id) in heads])
+            role=form.role.data, divisions=[i for i in form.divisions.data or [] if i not in heads],
+            head_of=sorted(heads))
     except DomainError as error:
         show_on_form(form, error)
         return _render_user_form(form, None)

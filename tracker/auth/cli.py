@@ -13,7 +13,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..orgs.services import find_division, require_organization
 from .models import Role, User
-from .services import change_password, create_user, normalize_email
+from .services import change_password, create_user, needs_division, normalize_email
 
 
 def read_password(from_stdin: bool) -> str:
@@ -52,7 +52,11 @@ def create_user_command(org_key, email, display_name, role, divisions, head, pas
     normalize_email(email)
     from .services import parse_role
 
-    parse_role(role)
+    if needs_division(parse_role(role)) and not found:
+        raise ValidationFailed(
+            f"A user with role {parse_role(role).value} works for a division: give it with --division NAME "
+            "(see: flask divisions list --org ORG)."
+        )
     password = read_password(password_stdin)
     user = create_user(
         org,

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
 from .services import MIN_PASSWORD_LENGTH
 
@@ -31,11 +31,22 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[EqualTo("new_password", message=_l("The two passwords are not the same."))],
+        validators=[DataRequired(message=_l("Please type the new password again.")),
+                    EqualTo("new_password", message=_l("The two passwords are not the same."))],
     )
     submit = SubmitField(_l("Change password"))
 
 
+LANGUAGES = [SelectChoice("th", "ไทย"), SelectChoice("en", "English")]
+
+
+def offered_language(form, field) -> None:
+    if not field.data:
+        raise StopValidation(_l("Please choose a language."))
+    if field.data not in {choice.value for choice in LANGUAGES}:
+        raise StopValidation(_l("Choose one of the languages offered."))
+
+
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language"), choices=LANGUAGES, validate_choice=False, validators=[offered_language])
     submit = SubmitField(_l("Save"))

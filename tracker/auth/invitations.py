@@ -80,8 +80,8 @@ def invite_user(
     email: str,
     display_name: str,
     role: Role | str,
-    divisions: Iterable[Division] = (),
-    head_of: Iterable[Division] = (),
+    divisions: Iterable[Division | int | str] = (),
+    head_of: Iterable[Division | int | str] = (),
     now: datetime | None = None,
 ) -> User:
     """Create an account without a password and e-mail its owner a link, valid

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import apply_changes, record
 from ..concurrency import ensure_unchanged
-from ..errors import DomainError, ValidationFailed
+from ..errors import DomainError, FieldErrors, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
@@ -47,6 +47,8 @@ def normalize_email(email: str) -> str:
 
 
 def validate_password(password: str, *, email: str = "", name: str = "") -> None:
+    if not password:
+        raise ValidationFailed(_l("Please give a password."), field="password")
     check_password_policy(password, email=email, name=name)
 
 
@@ -59,6 +61,62 @@ def parse_role(value: str | Role) -> Role:
             _l("Unknown role %(role)s; use one of: %(allowed)s.", role=value, allowed=allowed),
             field="role",
         ) from exc
+
+
+# Roles whose work is the steps of their divisions: without a division they see nothing.
+ROLES_WITH_DIVISIONS = (Role.DIVISION_HEAD, Role.STAFF)
+
+
+def needs_division(role: Role | None) -> bool:
+    return role in ROLES_WITH_DIVISIONS
+
+
+MAX_NAME_LENGTH = 200  # User.display_name
+
+
+def _checked_name(display_name: str | None, errors: FieldErrors) -> str:
+    name = " ".join((display_name or "").split())
+    if not name:
+        errors.add("display_name", _l("Please give the person's name."))
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.add("display_name", _l("The text is too long (at most %(count)d characters).", count=MAX_NAME_LENGTH))
+    return name
+
+
+def _checked_email(email: str | None, errors: FieldErrors, *, except_user_id: int | None = None) -> str | None:
+    if not (email or "").strip():
+        errors.add("email", _l("Please give the e-mail address."))
+        return None
+    normalized = errors.collect(normalize_email, email)
+    if normalized and email_taken(normalized, except_user_id=except_user_id):
+        # The same words whoever holds it: another organization's address is not revealed.
+        errors.add("email", EMAIL_UNUSABLE)
+    return normalized
+
+
+def _checked_role(role: Role | str | None, errors: FieldErrors) -> Role | None:
+    if not str(role or "").strip():
+        errors.add("role", _l("Please choose a role."))
+        return None
+    return errors.collect(parse_role, role)
+
+
+def _divisions_of(org: Organization, chosen: Iterable[Division | int | str], errors: FieldErrors) -> list[Division]:
+    """Divisions given as rows or as ids (a form's values); an id of no division of `org` is an error."""
+    rows = [d for d in chosen if isinstance(d, Division)]
+    ids = {str(d) for d in chosen if not isinstance(d, Division)}
+    if ids:
+        known = {str(d.id): d for d in db.session.scalars(sa.select(Division).where(Division.organization_id == org.id))}
+        if not ids <= set(known):
+            errors.add("divisions", _l("Choose divisions of your organization that are in use."))
+        rows += [known[i] for i in sorted(ids & set(known))]
+    return rows
+
+
+def _check_divisions_for_role(role: Role | None, divisions, errors: FieldErrors) -> None:
+    if needs_division(role) and not divisions:
+        errors.add("divisions", _l("A division head or staff member works for a division: choose at least one "
+                                   "division (Member of or Head of)."))
 
 
 def email_taken(email: str, *, except_user_id: int | None = None) -> bool:
@@ -75,12 +133,13 @@ def create_user(
     display_name: str,
     role: Role | str,
     password: str | None,
-    divisions: Iterable[Division] = (),
-    head_of: Iterable[Division] = (),
+    divisions: Iterable[Division | int | str] = (),
+    head_of: Iterable[Division | int | str] = (),
     locale: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """Create a user of `org`, member of `divisions` and head of `head_of`.
+    """Create a user of `org`, member of `divisions` and head of `head_of` (rows, or
+    ids as a form sends them).
 
     `actor` is the administrator doing it (None from the command line); a
     password an administrator chose in the web must be changed at first
@@ -89,22 +148,25 @@ def create_user(
     """
     if actor is not None:
         ensure_admin_of(actor, org.id)
-    email = normalize_email(email)
-    display_name = " ".join((display_name or "").split())
-    if not display_name:
-        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
-    role = parse_role(role)
-    if password is not None:
-        validate_password(password, email=email, name=display_name)
-    if email_taken(email):
-        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
+    errors = FieldErrors()
+    display_name = _checked_name(display_name, errors)
+    email = _checked_email(email, errors)
+    role = _checked_role(role, errors)
+    if password is not None:  # None: an invitation, the person chooses it
+        errors.collect(validate_password, password, email=email or "", name=display_name or "")
+    divisions, head_of = _divisions_of(org, divisions, errors), _divisions_of(org, head_of, errors)
     head_ids = {d.id for d in head_of}
     member_of = {d.id: d for d in [*divisions, *head_of]}
     for division in member_of.values():
         if division.organization_id != org.id:
-            raise ValidationFailed(_l("The division belongs to another organization."), field="divisions")
+            errors.add("divisions", _l("The division belongs to another organization."))
+            break
         if not division.active:
-            raise ValidationFailed(_l("Choose divisions of your organization that are in use."), field="divisions")
+            errors.add("divisions", _l("Choose divisions of your organization that are in use."))
+            break
+    if "divisions" not in errors:
+        _check_divisions_for_role(role, member_of, errors)
+    errors.raise_any()
 
     user = User(
         organization_id=org.id,
@@ -221,14 +283,22 @@ def change_password(user: User, new_password: str, *, actor: User | None = None,
     notify_password_changed(user, now)
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> None:
-    """A user replaces their own password, proving they know the current one."""
+def check_current_password(user: User, current_password: str) -> None:
+    """Refuse a wrong current password (before a user changes their own password)."""
     if not user.check_password(current_password or ""):
         raise ValidationFailed(_l("The current password is not correct."), field="current_password")
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """A user replaces their own password, proving they know the current one."""
+    errors = FieldErrors()
+    errors.collect(check_current_password, user, current_password)
     try:
-        change_password(user, new_password, actor=user)
+        validate_password(new_password)
     except ValidationFailed as error:
-        raise ValidationFailed(error.message, field="new_password") from error
+        errors.add("new_password", error.message)
+    errors.raise_any()
+    change_password(user, new_password, actor=user)
 
 
 def set_language(user: User, locale: str, languages) -> None:
@@ -317,15 +387,16 @@ def update_user(
     """
     ensure_admin_of(actor, user.organization_id)
     ensure_unchanged(user, base_token, user_edit_values)
-    display_name = " ".join((display_name or "").split())
-    if not display_name:
-        raise ValidationFailed(_l("Please give the person's name."), field="display_name")
-    email = normalize_email(email)
-    if email_taken(email, except_user_id=user.id):
-        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
-    role = parse_role(role)
-    _refuse_self_lockout(actor, user, role=role, active=user.active)
-    members, heads = _memberships(user, division_ids, head_ids)
+    errors = FieldErrors()
+    display_name = _checked_name(display_name, errors)
+    email = _checked_email(email, errors, except_user_id=user.id)
+    role = _checked_role(role, errors)
+    if role is not None:
+        errors.collect(_refuse_self_lockout, actor, user, role=role, active=user.active)
+    members, heads = errors.collect(_memberships, user, division_ids, head_ids) or (set(), set())
+    if "divisions" not in errors:
+        _check_divisions_for_role(role, members, errors)
+    errors.raise_any()
 
     changes = apply_changes(user, dict(display_name=display_name, email=email, role=role))
     old_members = {m.division_id: m.is_head for m in user.memberships}

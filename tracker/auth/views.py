@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import ValidationFailed, show_on_form
+from ..web.transaction import keep_if_refused
 from . import second_step, services
+from .models import LoginAttempt
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -40,6 +42,8 @@ def login():
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+            # The form answers 400, which rolls back: the attempt must still count for the throttle.
+            keep_if_refused(LoginAttempt)
         elif second_step.needs_second_factor(user):
             return second_step.ask_for_second_factor(user, remember=form.remember.data,
                                                        next_url=request.args.get("next"))
@@ -47,7 +51,7 @@ def login():
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.post("/logout")
@@ -71,8 +75,8 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         try:
             services.change_own_password(user, form.current_password.data, form.new_password.data)
         except ValidationFailed as error:
@@ -82,6 +86,12 @@ def change_password():
             login_user(user, fresh=True)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
+    elif form.current_password.data and "csrf_token" not in form.errors:
+        # The current password is checked with the other fields, so that every mistake shows at once.
+        try:
+            services.check_current_password(user, form.current_password.data)
+        except ValidationFailed as error:
+            show_on_form(form, error)
     language_form = LanguageForm(locale=current_user.locale or "th")
     return render_template("auth/account.html", password_form=form, language_form=language_form), 400
 
@@ -91,5 +101,12 @@ def change_password():
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        services.set_language(current_user._get_current_object(), form.locale.data, current_app.config["LANGUAGES"])
-    return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))
+        try:
+            services.set_language(current_user._get_current_object(), form.locale.data,
+                                  current_app.config["LANGUAGES"])
+        except ValidationFailed as error:
+            show_on_form(form, error)
+        else:
+            return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))
+    return render_template("auth/account.html", password_form=ChangePasswordForm(formdata=None),
+                           language_form=form), 400

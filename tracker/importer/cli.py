@@ -133,6 +133,10 @@ def describe_plan(plan: ImportPlan) -> str:
             f" ({len(plan.removed_with_progress)} with progress reports)"
         )
     lines.append(f"  new divisions: {', '.join(plan.new_division_names) or 'none'}")
+    lines.extend(
+        f"  {choice.name!r} is taken as the division {choice.matched[0].name!r} (the same office written otherwise)"
+        for choice in plan.divisions if choice.other_form
+    )
     return "\n".join(lines)
 
 

@@ -23,10 +23,21 @@ DIVISION_NAME_STARTS = ("สำนัก", "กอง", "หน่วย", "ฝ�
 _HEAD_TITLES = re.compile(
     r"^(?:ผู้อำนวยการ|ผอ\.|หัวหน้า|หน\.)\s*(?=" + "|".join(DIVISION_NAME_STARTS) + ")"
 )
-# `สำนักปลัด อบต.เมืองเพีย`: the organization's own name after a division is noise.
-_ORGANIZATION_SUFFIX = re.compile(
-    r"\s*(?:(?:อบต|อบจ|ทต|ทม|ทน)\.|องค์การบริหารส่วน|เทศบาล)\S*\s*$"
+# `สำนักปลัด อบต.เมืองเพีย`, `กองคลัง เทศบาลตำบลโพนทอง`: the organization's own
+# name, written as a separate designation after a division, is not part of the
+# division's name. Written as one word it is: `สำนักปลัดเทศบาล` and
+# `สำนักปลัดองค์การบริหารส่วนตำบล` are official names. Abbreviations with a dot
+# (`อบต.`) never belong to a division's name, written apart or not.
+_ORGANIZATION_ABBREVIATION = r"(?:อบต|อบจ|ทต|ทม|ทน)\."
+_ORGANIZATION_NAME = r"(?:องค์การบริหารส่วน(?:ตำบล|จังหวัด)|เทศบาล(?:ตำบล|เมือง|นคร))\s*\S"
+_ORGANIZATION_DESIGNATION = re.compile(
+    rf"(?:\s+(?:{_ORGANIZATION_ABBREVIATION}|{_ORGANIZATION_NAME})|(?<=\S){_ORGANIZATION_ABBREVIATION}).*$"
 )
+# A piece that is nothing but an organization's name (on a line of its own).
+_ONLY_ORGANIZATION = re.compile(rf"^(?:{_ORGANIZATION_ABBREVIATION}|{_ORGANIZATION_NAME}).*$")
+# The long forms of the palad's office that name the kind of organization.
+_PALAD_OFFICE = "สำนักปลัด"
+_PALAD_LONG_FORMS = ("เทศบาล", "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด")
 _SEPARATORS = re.compile(r"\s*[/,;、|\n]\s*|\s+-\s+")
 
 
@@ -47,7 +58,10 @@ def split_divisions(paragraphs: Sequence[str] | str, known_names: Iterable[str] 
     and_splits = _and_before(list(DIVISION_NAME_STARTS) + [without_spaces(n) for n in known_names])
     for piece in _SEPARATORS.split(text):
         for item in split_numbered(piece) or [piece]:
-            joined = remove_spaces_between_thai(collapse_spaces(item))
+            # The organization's name is cut while the spaces still show where it starts.
+            spaced = [_without_designation(name) for name in and_splits.split(collapse_spaces(item))]
+            joined = " และ ".join(name for name in spaced if name)
+            joined = remove_spaces_between_thai(joined)
             names.extend(_normalize_name(name) for name in and_splits.split(joined))
     return [name for name in dict.fromkeys(names) if name]
 
@@ -58,8 +72,15 @@ def _and_before(starts: list[str]) -> re.Pattern:
     return re.compile(rf"\s*และ\s*(?=(?:{alternatives}))")
 
 
+def _without_designation(name: str) -> str:
+    name = name.strip()
+    if _ONLY_ORGANIZATION.match(name):
+        return ""
+    return _ORGANIZATION_DESIGNATION.sub("", name)
+
+
 def _normalize_name(name: str) -> str:
-    name = _ORGANIZATION_SUFFIX.sub("", name.strip())
+    name = _without_designation(name)
     name = _HEAD_TITLES.sub("", name)
     return name.strip(" .-:")
 
@@ -81,6 +102,8 @@ class DivisionMatch:
     division_ids: list[int] = field(default_factory=list)  # in order, without repeats
     new_names: list[str] = field(default_factory=list)  # names that matched nothing
     ids_by_name: dict[str, list[int]] = field(default_factory=dict)  # for the preview
+    # Names matched to a division written otherwise (`สำนักปลัดเทศบาล` to `สำนักปลัด`), for the preview to say so.
+    other_forms: dict[str, list[int]] = field(default_factory=dict)
 
 
 def division_key(name: str) -> str:
@@ -88,12 +111,26 @@ def division_key(name: str) -> str:
     return without_spaces(name).replace(".", "").casefold()
 
 
+def other_forms(name: str) -> list[str]:
+    """The keys of the other ways of writing the palad's office: `สำนักปลัดเทศบาล` and
+    `สำนักปลัดองค์การบริหารส่วนตำบล` are `สำนักปลัด` in full, and the reverse."""
+    key, short = division_key(name), division_key(_PALAD_OFFICE)
+    long_forms = [short + division_key(tail) for tail in _PALAD_LONG_FORMS]
+    if key == short:
+        return long_forms
+    if key in long_forms:
+        return [short]
+    return []
+
+
 def match_divisions(names: Iterable[str], existing: Sequence[DivisionRecord]) -> DivisionMatch:
     """Match names read from a report to an organization's existing divisions.
 
     A name matches a division by its normalized name or by the short form the
     organization defines for it (`สป.`, `กค.`). `EVERY_DIVISION` matches every
-    division. Names that match nothing are proposed as new divisions.
+    division. The palad's office matches in its short and long forms
+    (`other_forms`) when the name as written matches nothing. Names that match
+    nothing are proposed as new divisions.
     """
     by_key: dict[str, list[int]] = {}
     for division in existing:
@@ -106,6 +143,10 @@ def match_divisions(names: Iterable[str], existing: Sequence[DivisionRecord]) ->
             ids = [division.id for division in existing]
         else:
             ids = list(dict.fromkeys(by_key.get(division_key(name), [])))
+            if not ids:
+                ids = list(dict.fromkeys(i for key in other_forms(name) for i in by_key.get(key, [])))
+                if ids:
+                    match.other_forms[name] = ids
         match.ids_by_name[name] = ids
         if ids:
             match.division_ids.extend(i for i in ids if i not in match.division_ids)

@@ -70,6 +70,7 @@ class DivisionChoice:
     chosen: list[Division]  # what the steps get (the match, or the admin's choice)
     create: bool  # True when a new division is created under `name`
     wanted: str = ""  # the admin's choice as given: a division id, NEW_DIVISION or ""
+    other_form: bool = False  # matched to a division written otherwise (สำนักปลัดเทศบาล → สำนักปลัด)
 
     @property
     def every_division(self) -> bool:
@@ -237,7 +238,8 @@ def _division_choices(
             resolved.append(DivisionChoice(name, None, active, active, create=False))
             continue
         matched = [by_id[i] for i in matching.ids_by_name.get(name, [])]
-        choice = DivisionChoice(name, division_field(index), matched, matched, create=not matched)
+        choice = DivisionChoice(name, division_field(index), matched, matched, create=not matched,
+                                other_form=name in matching.other_forms)
         index += 1
         # Any active division may be chosen, and the one matched even if archived.
         allowed = {**choosable, **{str(d.id): d for d in matched}}

@@ -42,6 +42,8 @@ def upload():
         result, filename = read_submitted_report(form)
         if result.errors:
             errors = result.errors
+            source = form.report if form.has_file() else form.text
+            source.errors = [*source.errors, _("This report cannot be imported: see the problems listed above.")]
         else:
             pending = start_pending_import(result, filename)
             return redirect(url_for(".preview", token=pending.token))

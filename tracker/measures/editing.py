@@ -12,7 +12,7 @@ from ..audit.services import apply_changes, record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
-from ..errors import InvalidFields, ValidationFailed
+from ..errors import FieldErrors, ValidationFailed
 from ..extensions import db
 from ..ita import (
     INDICATOR_NAMES,
@@ -33,13 +33,7 @@ MAX_TITLE = 2000
 MAX_STEP_TEXT = 2000
 
 
-class _Errors(dict):
-    def add(self, field: str, message) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise InvalidFields(dict(self))
+_Errors = FieldErrors
 
 
 def _text(value: object) -> str:
@@ -62,6 +56,9 @@ def _date(value: object, field: str, errors: _Errors, *, missing) -> date | None
 
 def _fiscal_year(value: object, errors: _Errors) -> int | None:
     text = to_arabic_digits(_text(value))
+    if not text:
+        errors.add("fiscal_year", _l("Please give the fiscal year."))
+        return None
     if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         errors.add("fiscal_year", _l("Give the fiscal year in Buddhist Era, for example 2569."))
         return None
@@ -190,8 +187,9 @@ def remove_measure(user: User, measure: Measure) -> None:
 def _divisions(organization_id: int, division_ids: Iterable[object], errors: _Errors,
                keep: Iterable[Division] = ()) -> list[Division]:
     """The chosen divisions of the organization; archived ones only if already assigned."""
+    division_ids = list(division_ids or ())
     wanted = set()
-    for value in division_ids or ():
+    for value in division_ids:
         try:
             wanted.add(int(value))
         except (TypeError, ValueError):
@@ -203,8 +201,10 @@ def _divisions(organization_id: int, division_ids: Iterable[object], errors: _Er
         .order_by(Division.position, Division.id)
     ).all() if wanted else []
     allowed = [d for d in found if d.active or d.id in kept]
-    if not allowed or len(allowed) != len(wanted):
+    if not division_ids:
         errors.add("divisions", _l("Choose at least one responsible division."))
+    elif not allowed or len(allowed) != len(wanted) or len(wanted) != len(list(division_ids)):
+        errors.add("divisions", _l("Choose divisions of your organization that are in use."))
     return allowed
 
 

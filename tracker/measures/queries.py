@@ -25,6 +25,7 @@ from .status import (
     MeasureState,
     StepFacts,
     days_until,
+    group_counts,
     mean_progress,
     measure_state,
     urgency_key,
@@ -241,10 +242,7 @@ class Summary:
 
     @property
     def step_counts(self) -> dict[WorkGroup, int]:
-        counts = {group: 0 for group in WorkGroup}
-        for line in self.steps:
-            counts[line.group] += 1
-        return counts
+        return group_counts(line.group for line in self.steps)
 
     @property
     def measure_counts(self) -> dict[MeasureState, int]:
@@ -258,19 +256,21 @@ class Summary:
         return mean_progress(line.step.percent for line in self.steps)
 
 
+def step_line(step: Step, today: date, window: int = DUE_SOON_DAYS, last_update_at: datetime | None = None) -> StepLine:
+    """One step as a list line: its work group and the days left (no database access)."""
+    return StepLine(
+        step=step,
+        group=work_group(step.status, step.due_date, today, window),
+        days_left=days_until(step.due_date, today),
+        last_update_at=last_update_at,
+    )
+
+
 def step_lines(steps: Iterable[Step], today: date, window: int = DUE_SOON_DAYS) -> list[StepLine]:
     """Steps as list lines (group, days left, last update), most urgent first."""
     steps = list(steps)
     last_updates = last_update_times([s.id for s in steps])
-    lines = [
-        StepLine(
-            step=s,
-            group=work_group(s.status, s.due_date, today, window),
-            days_left=days_until(s.due_date, today),
-            last_update_at=last_updates.get(s.id),
-        )
-        for s in steps
-    ]
+    lines = [step_line(s, today, window, last_updates.get(s.id)) for s in steps]
     lines.sort(
         key=lambda line: (
             urgency_key(line.step.status, line.step.due_date, today),

@@ -39,6 +39,25 @@ def work_group(status: StepStatus, due: date, today: date, window: int = DUE_SOO
     return WorkGroup.NOT_STARTED
 
 
+def group_counts(groups: Iterable[WorkGroup]) -> dict[WorkGroup, int]:
+    """How many steps are in each work group, every group present, in `WORK_GROUP_ORDER`.
+
+    The groups are exclusive (a late step counts as late, not also as in
+    progress), so the counts add up to the number of steps. This is the one
+    count of steps by state: the dashboard, the report in every format, the
+    weekly digest and the public page all show it.
+    """
+    counts = dict.fromkeys(WORK_GROUP_ORDER, 0)
+    for group in groups:
+        counts[group] += 1
+    return counts
+
+
+def step_group_counts(steps: Iterable[StepFacts], today: date, window: int = DUE_SOON_DAYS) -> dict[WorkGroup, int]:
+    """`group_counts` of steps given by their facts."""
+    return group_counts(work_group(s.status, s.due, today, window) for s in steps)
+
+
 def urgency_key(status: StepStatus, due: date, today: date) -> tuple[int, int]:
     """Sort key: by group, then the most urgent (or most recently done) first."""
     group = work_group(status, due, today)

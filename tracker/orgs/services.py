@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import apply_changes, record
 from ..auth.permissions import ensure_admin_of
 from ..concurrency import ensure_unchanged
-from ..errors import ValidationFailed
+from ..errors import FieldErrors, ValidationFailed
 from ..extensions import db
 from .models import Division, Organization, OrgKind
 
@@ -129,18 +129,27 @@ def create_division(
     return division
 
 
+MAX_DIVISION_NAME, MAX_SHORT_NAME = 200, 40  # Division.name, Division.short_name
+
+
 def _division_names(organization_id: int, name: str, short_name: str | None,
                     except_id: int | None = None) -> tuple[str, str | None]:
     """Clean a division's names and check no other division of the organization uses them."""
     name = squash_spaces(name)
     short_name = squash_spaces(short_name or "") or None
-    if not name:
-        raise ValidationFailed(_l("The division needs a name."), field="name")
+    errors = FieldErrors()
     others = [d for d in divisions_of(organization_id) if d.id != except_id]
-    if any(name_key(d.name) == name_key(name) for d in others):
-        raise ValidationFailed(_l("A division with this name already exists."), field="name")
-    if short_name and any(d.short_name and name_key(d.short_name) == name_key(short_name) for d in others):
-        raise ValidationFailed(_l("Another division already uses this short name."), field="short_name")
+    if not name:
+        errors.add("name", _l("The division needs a name."))
+    elif len(name) > MAX_DIVISION_NAME:
+        errors.add("name", _l("The text is too long (at most %(count)d characters).", count=MAX_DIVISION_NAME))
+    elif any(name_key(d.name) == name_key(name) for d in others):
+        errors.add("name", _l("A division with this name already exists."))
+    if short_name and len(short_name) > MAX_SHORT_NAME:
+        errors.add("short_name", _l("The text is too long (at most %(count)d characters).", count=MAX_SHORT_NAME))
+    elif short_name and any(d.short_name and name_key(d.short_name) == name_key(short_name) for d in others):
+        errors.add("short_name", _l("Another division already uses this short name."))
+    errors.raise_any()
     return name, short_name
 
 

@@ -5,48 +5,30 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
 
-from ..thai import to_arabic_digits
+from ..measures.forms import Required
+from .rules import NO_DIGEST
 
 WEEKDAY_NAMES = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
 )
-NO_DIGEST = "none"
-
-
-def whole_days(form, field) -> None:
-    """A whole number of days, Thai digits allowed; leaves the number in `field.number`."""
-    text = to_arabic_digits(field.data or "").strip()
-    if not text.isdigit():
-        raise ValidationError(_l("Write a whole number of days, for example 7."))
-    field.number = int(text)
 
 
 class ReminderSettingsForm(FlaskForm):
+    """The values are read and checked, all at once, by `services.update_settings`."""
+
     enabled = BooleanField(_l("Send reminder e-mails"))
     days_before = StringField(_l("Remind this many days before the due date"))
-    overdue_every = StringField(
-        _l("Remind about an overdue step every (days)"),
-        validators=[InputRequired(message=_l("Please give a number of days.")), whole_days],
-    )
-    escalate_from = StringField(
-        _l("Tell the executives from this day late"),
-        validators=[InputRequired(message=_l("Please give a number of days.")), whole_days],
-    )
+    overdue_every = StringField(_l("Remind about an overdue step every (days)"), validators=[Required()])
+    escalate_from = StringField(_l("Tell the executives from this day late"), validators=[Required()])
     digest_weekday = SelectField(
         _l("Weekly summary to the executives"),
         choices=[SelectChoice(str(n), name) for n, name in enumerate(WEEKDAY_NAMES)]
         + [SelectChoice(NO_DIGEST, _l("No weekly summary"))],
+        validate_choice=False,
     )
-    send_time = StringField(
-        _l("Send at (organization time)"), validators=[InputRequired(message=_l("Please give a time."))]
-    )
+    send_time = StringField(_l("Send at (organization time)"), validators=[Required()])
     submit = SubmitField(_l("Save settings"))
-
-    @property
-    def weekday(self) -> int | None:
-        return None if self.digest_weekday.data == NO_DIGEST else int(self.digest_weekday.data)
 
 
 class PreferencesForm(FlaskForm):

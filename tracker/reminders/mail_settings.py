@@ -85,14 +85,37 @@ def mail_settings_problems(config: Mapping) -> list[str]:
     return problems
 
 
-def describe_delivery(config: Mapping, outbox_dir: Path) -> str:
-    """One line for the admin page and the test e-mail: where e-mail goes."""
+@dataclass(frozen=True)
+class DeliveryDescription:
+    """Where e-mail goes: in words a clerk understands, and the settings behind
+    them for the technical administrator (never a path on the server)."""
+
+    words: str
+    technical: str
+
+    def __str__(self) -> str:
+        return self.words
+
+
+def describe_delivery(config: Mapping) -> DeliveryDescription:
+    """For the admin page and the test e-mail: where e-mail goes."""
     server = config.get("MAIL_SERVER")
     if not server:
-        return str(_l("no MAIL_SERVER is set, so e-mails are written as .eml files to %(path)s", path=str(outbox_dir)))
-    security = "SSL" if config.get("MAIL_USE_SSL") else "STARTTLS" if config.get("MAIL_USE_TLS") else str(_l("unencrypted"))
-    return str(_l("SMTP server %(server)s port %(port)s (%(security)s), sender %(sender)s",
-                  server=server, port=config.get("MAIL_PORT"), security=security, sender=sender_address(config)))
+        return DeliveryDescription(
+            str(_l("E-mails are not sent yet: no mail server is set up, so each e-mail is kept on the server "
+                   "instead.")),
+            str(_l("For the technical administrator: set MAIL_SERVER (with MAIL_PORT and MAIL_DEFAULT_SENDER); "
+                   "until then e-mails are written as .eml files to the outbox folder of the instance folder.")),
+        )
+    encrypted = config.get("MAIL_USE_SSL") or config.get("MAIL_USE_TLS")
+    security = "SSL" if config.get("MAIL_USE_SSL") else "STARTTLS" if config.get("MAIL_USE_TLS") else "–"
+    words = _l("E-mails are sent through the mail server %(server)s, from the address %(sender)s.",
+               server=server, sender=sender_address(config))
+    connection = _l("The connection is encrypted.") if encrypted else _l("The connection is not encrypted.")
+    return DeliveryDescription(
+        f"{words} {connection}",
+        f"MAIL_SERVER {server} · MAIL_PORT {config.get('MAIL_PORT')} · {security}",
+    )
 
 
 def retry_delay(attempts: int, base_seconds: int, max_seconds: int) -> timedelta:

@@ -11,14 +11,14 @@ from jinja2 import Environment
 
 from ..auth.models import User
 from ..i18n import format_date
-from ..ita import WorkGroup
-from ..labels import INDICATOR_NAMES
+from ..labels import INDICATOR_NAMES, WORK_GROUP_LABELS
 from ..measures.models import Step
 from ..measures.queries import IndicatorLine, StepLine, Summary
 from ..orgs.models import Organization
 from ..urls import external_url
 from .models import ItemKind
 from .rules import PlannedItem, RecipientPlan
+from .mail_settings import DeliveryDescription
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,12 @@ class DigestView:
     @cached_property
     def due_soon_items(self) -> list[ItemView]:
         return [self._view(line, ItemKind.DUE_SOON, line.days_left) for line in self.summary.due_soon]
+
+    @property
+    def step_groups(self) -> list[tuple[str, int]]:
+        """The steps by group, as the dashboard and the report count them (labels in the
+        recipient's language: call inside the e-mail's locale)."""
+        return [(str(WORK_GROUP_LABELS[group]), count) for group, count in self.summary.step_counts.items()]
 
     @cached_property
     def indicators(self) -> list[IndicatorLine]:
@@ -191,14 +197,13 @@ def reminder_email(
             "due_soon": [i for i in items if i.kind == ItemKind.DUE_SOON],
             "digest": digest if plan.digest else None,
             "home_url": links.page("main.home"),
-            "work_groups": WorkGroup,
         }
         subject = reminder_subject(plan, run_date)
         text, html = _render("digest" if plan.digest else "reminder", subject=subject, **context)
     return RenderedEmail(subject, text, html, locale)
 
 
-def test_email(org: Organization, user: User, sent_at: datetime, delivery: str) -> RenderedEmail:
+def test_email(org: Organization, user: User, sent_at: datetime, delivery: DeliveryDescription) -> RenderedEmail:
     """What an administrator sends to themselves to check the mail settings."""
     locale = email_locale(user)
     with force_locale(locale):

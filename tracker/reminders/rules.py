@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from ..errors import ValidationFailed
+from ..errors import FieldErrors, ValidationFailed
 from ..ita import StepStatus
 from ..measures.status import days_until
 from ..text import lazy_text as _l
@@ -245,6 +245,55 @@ def parse_send_time(text: str) -> time:
 
 def format_send_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def _whole_days(value: object, field: str, maximum: int, out_of_range, errors: FieldErrors) -> int | None:
+    text = to_arabic_digits("" if value is None else str(value)).strip()
+    if not text:
+        errors.add(field, _l("Please give a number of days."))
+    elif not text.isdigit():
+        errors.add(field, _l("Write a whole number of days, for example 7."))
+    elif not 1 <= int(text) <= maximum:
+        errors.add(field, out_of_range)
+    else:
+        return int(text)
+    return None
+
+
+NO_DIGEST = "none"  # the weekday choice "no weekly summary"
+
+
+def _weekday(value: object, errors: FieldErrors) -> int | None:
+    text = "" if value is None else str(value).strip()
+    if text in ("", NO_DIGEST):
+        return None
+    if text.isdigit() and 0 <= int(text) <= 6:
+        return int(text)
+    errors.add("digest_weekday", _l("Choose a day of the week."))
+    return None
+
+
+def read_rules(*, enabled: object, days_before: object, overdue_every: object, escalate_from: object,
+               digest_weekday: object, send_time: object) -> ReminderRules:
+    """Reminder rules as an administrator typed them (Thai digits allowed), every field
+    checked at once: `InvalidFields` gives a message per wrong field."""
+    errors = FieldErrors()
+    days = errors.collect(parse_days_before, "" if days_before is None else str(days_before))
+    overdue = _whole_days(overdue_every, "overdue_every", MAX_OVERDUE_EVERY,
+                          _l("Repeat overdue reminders every 1 to %(max)d days.", max=MAX_OVERDUE_EVERY), errors)
+    escalate = _whole_days(escalate_from, "escalate_from", MAX_ESCALATE_FROM,
+                           _l("Escalate from day 1 to day %(max)d late.", max=MAX_ESCALATE_FROM), errors)
+    weekday = _weekday(digest_weekday, errors)
+    if not str(send_time or "").strip():
+        errors.add("send_time", _l("Please give a time."))
+        at = None
+    else:
+        at = errors.collect(parse_send_time, str(send_time))
+    errors.raise_any()
+    rules = ReminderRules(enabled=bool(enabled), days_before=days, overdue_every=overdue, escalate_from=escalate,
+                          digest_weekday=weekday, send_time=at)
+    check_rules(rules)
+    return rules
 
 
 def check_rules(rules: ReminderRules) -> None:

@@ -19,14 +19,13 @@ from .kinds import DeliveryStatus
 from .models import Notification, NotificationItem, NotificationKind, NotificationPreference, ReminderSettings
 from .rules import (
     ReminderRules,
-    check_rules,
     format_days_before,
     format_send_time,
     normalize_days_before,
-    parse_days_before,
     parse_send_time,
+    read_rules,
 )
-from .mail_settings import describe_delivery, new_message_id, outbox_directory
+from .mail_settings import describe_delivery, new_message_id
 
 
 def default_rules() -> ReminderRules:
@@ -67,22 +66,16 @@ def update_settings(
     *,
     enabled: bool,
     days_before: str,
-    overdue_every: int,
-    escalate_from: int,
-    digest_weekday: int | None,
+    overdue_every: int | str,
+    escalate_from: int | str,
+    digest_weekday: int | str | None,
     send_time: str,
 ) -> ReminderRules:
-    """Save an organization's reminder rules as an administrator typed them."""
+    """Save an organization's reminder rules as an administrator typed them; every
+    wrong field is reported at once (`InvalidFields`)."""
     ensure_admin_of(actor, org.id)
-    rules = ReminderRules(
-        enabled=bool(enabled),
-        days_before=parse_days_before(days_before),
-        overdue_every=int(overdue_every),
-        escalate_from=int(escalate_from),
-        digest_weekday=digest_weekday,
-        send_time=parse_send_time(send_time),
-    )
-    check_rules(rules)
+    rules = read_rules(enabled=enabled, days_before=days_before, overdue_every=overdue_every,
+                       escalate_from=escalate_from, digest_weekday=digest_weekday, send_time=send_time)
     row = db.session.get(ReminderSettings, org.id)
     if row is None:
         row = ReminderSettings(organization_id=org.id)
@@ -176,7 +169,7 @@ def queue_test_email(actor: User, now: datetime) -> Notification:
     """Put a test e-mail to the administrator in the outbox; the caller commits, then delivers it."""
     ensure_admin(actor)
     config = current_app.config
-    delivery = describe_delivery(config, outbox_directory(config, current_app.instance_path))
+    delivery = describe_delivery(config)
     email = test_email(actor.organization, actor, now, delivery)
     notification = Notification(
         organization_id=actor.organization_id,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..auth.permissions import admin_required
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, show_on_form
 from ..extensions import db
 from ..timeutil import utcnow
 from ..web.transaction import after_commit
@@ -19,7 +19,7 @@ from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
 from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
-from .mail_settings import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
+from .mail_settings import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems
 
 bp = Blueprint("reminders", __name__)
 
@@ -113,7 +113,7 @@ def _admin_page(settings_form: ReminderSettingsForm, status: int = 200):
         latest_problem=queries.latest_problem(org_id),
         explanations=ERROR_EXPLANATIONS,
         mail_problems=mail_settings_problems(config),
-        delivery_description=describe_delivery(config, outbox_directory(config, current_app.instance_path)),
+        delivery_description=describe_delivery(config),
         scheduler_lease=lease.current(),
         now=utcnow(),
         statuses=DeliveryStatus,
@@ -130,20 +130,20 @@ def admin():
 @admin_required
 def save_settings():
     form = ReminderSettingsForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # the CSRF token: the service checks the values, all at once
         try:
             services.update_settings(
                 current_user.organization,
                 current_user._get_current_object(),
                 enabled=form.enabled.data,
                 days_before=form.days_before.data or "",
-                overdue_every=form.overdue_every.number,
-                escalate_from=form.escalate_from.number,
-                digest_weekday=form.weekday,
+                overdue_every=form.overdue_every.data,
+                escalate_from=form.escalate_from.data,
+                digest_weekday=form.digest_weekday.data,
                 send_time=form.send_time.data,
             )
         except ValidationFailed as error:
-            getattr(form, error.field or "days_before").errors.append(str(error.message))
+            show_on_form(form, error)
         else:
             flash(_("The reminder settings have been saved."), "success")
             return redirect(url_for("reminders.admin"))

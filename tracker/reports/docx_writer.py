@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
 from . import wording as w
-from .report import ItaAnalysis, MeasureSection, ProgressReport, StepRow
+from .report import ItaAnalysis, MeasureSection, ProgressReport, StepRow, summary_lines
 from .wording import Numbers
 
 FONT = "TH Sarabun New"
@@ -234,14 +234,10 @@ def summary_section(builder: Builder, report: ProgressReport, number: int) -> No
     summary = report.summary
     builder.heading(number, w.SECTION_SUMMARY)
     widths = (9.0, 3.0)
-    lines: list[tuple[str, str, bool]] = [(w.MEASURES_TOTAL, n.number(summary.measures), True)]
-    lines += [(w.MEASURE_STATE[state], n.number(summary.measures_by_state[state]), False) for state in w.MEASURE_STATE_ORDER]
-    lines.append((w.STEPS_TOTAL, n.number(summary.steps), True))
-    lines += [(w.STEP_STATUS[status], n.number(summary.steps_by_status[status]), False) for status in w.STEP_STATUS_ORDER]
-    lines.append((w.OVERDUE, n.number(summary.steps_overdue), False))
-    lines.append((w.MEAN_PROGRESS, n.decimal(summary.progress), True))
     rows = [builder.header_row(((w.COL_STATUS, widths[0]), (w.COL_COUNT, widths[1])))]
-    for label, count, bold in lines:
+    for line in summary_lines(summary):
+        label, bold = line.label, line.total
+        count = n.decimal(line.value) if line.mean else n.number(line.value)
         rows.append(
             builder.row(
                 [

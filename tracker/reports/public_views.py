@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
 from ..auth.permissions import admin_required
-from ..ita import StepStatus
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
 from ..measures.downloads import send_evidence
 from ..timeutil import org_today
@@ -57,7 +56,6 @@ def progress(slug: str, fiscal_year: int):
             n=Numbers(),
             w=wording,
             years=fiscal_years_with_measures(org.id),
-            StepStatus=StepStatus,
         )
     return cacheable(Response(html, mimetype="text/html"), version)
 

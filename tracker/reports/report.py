@@ -12,8 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..ita import MeasureState, StepStatus, Tool, below_pass_mark
-from ..measures.status import StepFacts, is_overdue, mean_progress, measure_state
+from ..ita import MeasureState, StepStatus, Tool, WorkGroup, below_pass_mark
+from ..measures.status import (
+    DUE_SOON_DAYS,
+    StepFacts,
+    is_overdue,
+    mean_progress,
+    measure_state,
+    step_group_counts,
+)
 
 
 @dataclass(frozen=True)
@@ -121,9 +128,33 @@ class ReportSummary:
     measures: int
     steps: int
     measures_by_state: dict[MeasureState, int]
-    steps_by_status: dict[StepStatus, int]
-    steps_overdue: int
+    # The dashboard's exclusive groups (`tracker.measures.status.group_counts`): they add up to `steps`.
+    steps_by_group: dict[WorkGroup, int]
     progress: float
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """A line of the report's summary table; `total` lines are bold, the others indented under them."""
+
+    label: str
+    value: int | float
+    total: bool = False
+    mean: bool = False  # a mean (decimal), not a count
+
+
+def summary_lines(summary: ReportSummary) -> list[SummaryLine]:
+    """The summary table of every format of the report (Word, Excel, PDF, print): the measures by
+    state and the steps by group, each adding up to its total, then the mean progress."""
+    from . import wording as w
+
+    return [
+        SummaryLine(w.MEASURES_TOTAL, summary.measures, total=True),
+        *(SummaryLine(w.MEASURE_STATE[state], summary.measures_by_state[state]) for state in w.MEASURE_STATE_ORDER),
+        SummaryLine(w.STEPS_TOTAL, summary.steps, total=True),
+        *(SummaryLine(w.WORK_GROUP[group], summary.steps_by_group[group]) for group in w.WORK_GROUP_ORDER),
+        SummaryLine(w.MEAN_PROGRESS, summary.progress, total=True, mean=True),
+    ]
 
 
 @dataclass(frozen=True)
@@ -156,17 +187,19 @@ class ProgressReport:
         by_state = {state: 0 for state in MeasureState}
         for measure in self.measures:
             by_state[measure.state] += 1
-        by_status = {status: 0 for status in StepStatus}
-        for row in rows:
-            by_status[row.status] += 1
         return ReportSummary(
             measures=len(self.measures),
             steps=len(rows),
             measures_by_state=by_state,
-            steps_by_status=by_status,
-            steps_overdue=sum(1 for row in rows if row.overdue),
+            steps_by_group=step_group_counts(
+                (StepFacts(row.status, row.percent, row.due_date) for row in rows), self.as_of, DUE_SOON_DAYS
+            ),
             progress=mean_progress(row.percent for row in rows),
         )
+
+    @property
+    def summary_lines(self) -> list[SummaryLine]:
+        return summary_lines(self.summary)
 
     def by_division(self) -> list[DivisionSteps]:
         """The steps of each division that has any, in the organization's order."""

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 from .. import thai
-from ..ita import MeasureState, StepStatus, Tool
+from ..ita import WORK_GROUP_ORDER, MeasureState, StepStatus, Tool, WorkGroup
+from ..measures.status import DUE_SOON_DAYS
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PUBLIC_TITLE = "ผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -29,7 +30,16 @@ STEP_STATUS = {
     StepStatus.DONE: "ดำเนินการแล้วเสร็จ",
     StepStatus.BLOCKED: "ติดปัญหาอุปสรรค",
 }
-STEP_STATUS_ORDER = (StepStatus.DONE, StepStatus.IN_PROGRESS, StepStatus.BLOCKED, StepStatus.NOT_STARTED)
+
+# The steps by group, as the dashboard counts them (exclusive: a late step is only late).
+WORK_GROUP = {
+    WorkGroup.OVERDUE: "เกินกำหนด",
+    WorkGroup.DUE_SOON: f"ครบกำหนดภายใน {DUE_SOON_DAYS} วัน",
+    WorkGroup.IN_PROGRESS: "อยู่ระหว่างดำเนินการ (ยังไม่ถึงกำหนด)",
+    WorkGroup.NOT_STARTED: "ยังไม่ได้ดำเนินการ (ยังไม่ถึงกำหนด)",
+    WorkGroup.DONE: "ดำเนินการแล้วเสร็จ",
+}
+WORK_GROUP_ORDER = tuple(WORK_GROUP_ORDER)
 
 MEASURE_STATE = {
     MeasureState.DONE: "ดำเนินการแล้วเสร็จ",

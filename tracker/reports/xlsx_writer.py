@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import wording as w
-from .report import MeasureSection, ProgressReport, ScoreLine, StepRow
+from .report import MeasureSection, ProgressReport, ScoreLine, StepRow, summary_lines
 from .wording import Numbers
 
 FONT_NAME = "TH Sarabun New"
@@ -201,16 +201,11 @@ def write_summary(sheet: Worksheet, report: ProgressReport, numbers: Numbers, fm
 
     row = 6
     write_header(sheet, [w.COL_STATUS, w.COL_COUNT], row=row)
-    lines: list[tuple[str, int | float, Font, str]] = [(w.MEASURES_TOTAL, summary.measures, BOLD, fmt.integer)]
-    lines += [(w.MEASURE_STATE[s], summary.measures_by_state[s], FONT, fmt.integer) for s in w.MEASURE_STATE_ORDER]
-    lines.append((w.STEPS_TOTAL, summary.steps, BOLD, fmt.integer))
-    lines += [(w.STEP_STATUS[s], summary.steps_by_status[s], FONT, fmt.integer) for s in w.STEP_STATUS_ORDER]
-    lines.append((w.OVERDUE, summary.steps_overdue, FONT, fmt.integer))
-    lines.append((w.MEAN_PROGRESS, summary.progress, BOLD, fmt.decimal))
-    for label, value, font, number_format in lines:
+    for line in summary_lines(summary):
         row += 1
-        put(row, 1, label, font=font)
-        put(row, 2, value, font=font, number_format=number_format)
+        font = BOLD if line.total else FONT
+        put(row, 1, line.label, font=font)
+        put(row, 2, line.value, font=font, number_format=fmt.decimal if line.mean else fmt.integer)
 
     analysis = report.analysis
     row += 2
