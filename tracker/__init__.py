@@ -135,8 +135,9 @@ DOMAINS = (
 def register_domains(app: Flask) -> None:
     from importlib import import_module
 
-    from . import navigation
+    from . import navigation, routing
 
+    routing.init_app(app)
     navigation.init_app(app)
     for name in DOMAINS:
         import_module(f"{__name__}.{name}").init_app(app)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,7 @@ from ..measures import editing, queries
 from ..measures.models import Assessment
 from ..orgs import services as division_services
 from ..orgs.models import Division
+from ..routing import page_number
 from ..scoping import get_in_org_or_404
 from ..thai import ThaiDateError, parse_date
 from ..timeutil import org_timezone
@@ -356,9 +357,6 @@ def audit():
         current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
     if form.actor.data == "system":
         query = query.where(AuditEvent.actor_id.is_(None))
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    events = db.paginate(query, page=page_number(), per_page=AUDIT_PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, events=events, page_args=args)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..auth.permissions import admin_required
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..routing import page_number
 from ..timeutil import utcnow
 from . import lease, queries, services
 from .delivery import deliver_pending
@@ -51,7 +52,7 @@ TRIGGER_LABELS = {
 @bp.get("/reminders/")
 @login_required
 def sent():
-    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), per_page=20)
+    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), page=page_number(), per_page=20)
     return render_template(
         "reminders/sent.html",
         page=page,
