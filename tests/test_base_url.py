@@ -28,7 +28,7 @@ SERVED = "http://127.0.0.1:5137"
 def environment_without_app_settings() -> dict[str, str]:
     return {k: v for k, v in os.environ.items()
             if k not in {"APP_BASE_URL", "HOST", "PORT", "DATABASE_URL", "INSTANCE_PATH", "APP_ENV", "MAIL_SERVER",
-                         "MAIL_OUTBOX_DIR", "MAKEFLAGS", "MFLAGS"}}
+                         "MAIL_OUTBOX_DIR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
 
 
 def links_in_outbox(folder: Path) -> list[str]:
