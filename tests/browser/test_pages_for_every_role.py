@@ -82,7 +82,10 @@ def open_as(browser, live_server, viewport, user=None):
     context.set_default_timeout(15_000)
     tab = context.new_page()
     problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("console", lambda m: problems.append(m.text)
+           if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     tab.on("pageerror", lambda error: problems.append(str(error)))
     serve_axe(tab)
     if user is not None:
