@@ -7,7 +7,7 @@ from werkzeug.routing import IntegerConverter
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.reports.publishing import set_public_page
-from tracker.routing import MAX_ID, MAX_PAGE
+from tracker.web.routing import MAX_ID, MAX_PAGE
 
 TOO_LARGE = "99999999999999999999"  # beyond 64 bits: OverflowError on SQLite
 PLACEHOLDER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>")
