@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address `make run` serves: every process it starts links to it (e-mails,
+# the public page's address). Set APP_BASE_URL yourself to override it.
+APP_BASE_URL ?= http://$(HOST):$(PORT)
+RUN_FLASK := APP_BASE_URL=$(APP_BASE_URL) $(FLASK)
 CATALOGS := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
@@ -35,11 +39,11 @@ extract-messages: $(STAMP)
 # MAIL_SERVER it writes e-mails to instance/outbox/). Ctrl-C stops both: the
 # shell ignores SIGINT for a background job, so the trap stops it with SIGTERM.
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo setup --base-url http://$(HOST):$(PORT)
-	@$(FLASK) reminders scheduler & scheduler=$$!; \
+	$(RUN_FLASK) db upgrade
+	$(RUN_FLASK) demo setup
+	@$(RUN_FLASK) reminders scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(RUN_FLASK) run --host $(HOST) --port $(PORT)
 
 # The import contracts first (pyproject.toml [tool.importlinter]), then the suite.
 test: install

@@ -62,7 +62,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Bangkok")
-    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The address users open, for links made outside a request (e-mails, the CLI).
+    APP_BASE_URL = (os.environ.get("APP_BASE_URL", "").strip() or "http://127.0.0.1:5000").rstrip("/")
+    APP_BASE_URL_SET = bool(os.environ.get("APP_BASE_URL", "").strip())
 
     BABEL_DEFAULT_LOCALE = "th"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
@@ -154,6 +156,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
     APP_BASE_URL = "http://tracker.test"
+    APP_BASE_URL_SET = True
     SERVER_NAME = None
     MAIL_SERVER = ""
 

@@ -2,7 +2,9 @@
 
 Each tarball is checked against the sha512 integrity the registry published
 (pinned in scripts/assets.json) before anything is extracted, and a SHA-256
-of every extracted file is written to static/vendor/CHECKSUMS.sha256.
+of every extracted file is written to CHECKSUMS.sha256 in its folder. A
+package marked `"test_only": true` (axe-core) goes to tests/vendor/ instead:
+the application never serves it.
 `--check` verifies the committed files against that list without a network.
 Needs only the Python standard library: the set-up needs no Node.js.
 """
@@ -22,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "scripts" / "assets.json"
 VENDOR = ROOT / "static" / "vendor"
+TEST_VENDOR = ROOT / "tests" / "vendor"
+FOLDERS = (VENDOR, TEST_VENDOR)
 CHECKSUMS = VENDOR / "CHECKSUMS.sha256"
 REGISTRY = os.environ.get("NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
@@ -46,8 +50,9 @@ def sha256_of(path: Path) -> str:
 
 def fetch() -> None:
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    extracted: dict[str, bytes] = {}
+    extracted: dict[Path, dict[str, bytes]] = {folder: {} for folder in FOLDERS}
     for package in manifest["packages"]:
+        folder = TEST_VENDOR if package.get("test_only") else VENDOR
         label = f"{package['name']}@{package['version']}"
         url = tarball_url(package["name"], package["version"])
         print(f"fetching {label} from {url}")
@@ -59,27 +64,36 @@ def fetch() -> None:
                 member = archive.extractfile(source)
                 if member is None:
                     raise SystemExit(f"{label}: {source} is not in the tarball")
-                extracted[target] = member.read()
+                extracted[folder][target] = member.read()
     # Write only after every package verified, so a failure leaves the old set intact.
-    lines = []
-    for target, content in sorted(extracted.items()):
-        path = VENDOR / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        lines.append(f"{hashlib.sha256(content).hexdigest()}  {target}")
-    CHECKSUMS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {len(extracted)} files and {CHECKSUMS.relative_to(ROOT)}")
+    for folder, files in extracted.items():
+        if not files:
+            continue
+        lines = []
+        for target, content in sorted(files.items()):
+            path = folder / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            lines.append(f"{hashlib.sha256(content).hexdigest()}  {target}")
+        checksums = folder / "CHECKSUMS.sha256"
+        checksums.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {len(files)} files and {checksums.relative_to(ROOT)}")
 
 
 def check() -> int:
     problems = []
-    for line in CHECKSUMS.read_text(encoding="utf-8").splitlines():
-        digest, _, target = line.partition("  ")
-        path = VENDOR / target
-        if not path.exists():
-            problems.append(f"missing: {target}")
-        elif sha256_of(path) != digest:
-            problems.append(f"changed: {target}")
+    for folder in FOLDERS:
+        checksums = folder / "CHECKSUMS.sha256"
+        if not checksums.exists():
+            problems.append(f"missing: {checksums.relative_to(ROOT)}")
+            continue
+        for line in checksums.read_text(encoding="utf-8").splitlines():
+            digest, _, target = line.partition("  ")
+            path = folder / target
+            if not path.exists():
+                problems.append(f"missing: {path.relative_to(ROOT)}")
+            elif sha256_of(path) != digest:
+                problems.append(f"changed: {path.relative_to(ROOT)}")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

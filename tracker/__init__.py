@@ -147,8 +147,11 @@ DOMAINS = (
 def register_domains(app: Flask) -> None:
     from importlib import import_module
 
-    from . import navigation
+    from . import navigation, urls
+    from .web import routing
 
+    routing.init_app(app)
+    urls.init_app(app)
     navigation.init_app(app)
     for name in DOMAINS:
         import_module(f"{__name__}.{name}").init_app(app)

@@ -1,9 +1,11 @@
 """Absolute links for e-mails, calendar feeds and exports made outside a request."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import Flask, current_app, request, url_for
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -13,3 +15,25 @@ def external_url(endpoint: str, **values: Any) -> str:
     with current_app.test_request_context("/", base_url=base):
         path = url_for(endpoint, **values)
     return base + path if not path.startswith("http") else path
+
+
+def base_url_problem(config: Mapping, opened_host: str) -> str | None:
+    """Why links made outside a request may not lead where the administrator is:
+    "missing" (production without APP_BASE_URL), "differs" (it names another
+    host than `opened_host`, the one in the browser) or None.
+
+    Only host and port are compared: behind a proxy that ends HTTPS the
+    application sees plain HTTP while users open https://.
+    """
+    configured = urlsplit(config["APP_BASE_URL"]).netloc.lower()
+    if not config.get("APP_BASE_URL_SET") and config.get("ENV_NAME") == "production":
+        return "missing"
+    if configured != opened_host.lower():
+        return "differs"
+    return None
+
+
+def init_app(app: Flask) -> None:
+    @app.template_global("base_url_problem")
+    def base_url_problem_here() -> str | None:
+        return base_url_problem(current_app.config, request.host)

@@ -1,7 +1,7 @@
 """Administration pages (admins only): users, divisions, ITA scores and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -26,6 +26,7 @@ from ..orgs.models import Division
 from ..scoping import get_in_org_or_404
 from ..thai import ThaiDateError, parse_date
 from ..timeutil import org_timezone
+from ..web.routing import page_number
 from .forms import (
     AssessmentForm,
     AuditFilterForm,
@@ -334,9 +335,6 @@ def audit():
     filters = _audit_filters(form, users)
     query = audit_queries.events_query(current_user.organization_id, tz_name=org_timezone(current_user.organization),
                                        system_only=form.actor.data == "system", **filters)
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    events = db.paginate(query, page=page_number(), per_page=AUDIT_PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, events=events, page_args=args)

@@ -23,12 +23,13 @@ demo_cli = click.Group("demo", help="Demo data for trying the application.")
 
 
 @demo_cli.command("setup")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the server will listen, for the printed sign-in lines.")
+@click.option("--base-url", default=None,
+              help="Where the server will listen, for the printed sign-in lines (default: APP_BASE_URL).")
 @with_appcontext
 @domain_command
-def setup_command(base_url: str) -> None:
+def setup_command(base_url: str | None) -> None:
     """Create the demo organization (once) and print how to sign in."""
+    base_url = (base_url or current_app.config["APP_BASE_URL"]).rstrip("/")
     password = demo_password(current_app.instance_path)
     org, created = ensure_demo_organization(password)
     click.echo("")

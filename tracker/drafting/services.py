@@ -97,6 +97,9 @@ def official_document(org: Organization, assessment_year: int, *, thai_digits: b
     )
 
 
+PAGE_NUMBERS = "@page { @bottom-center { content: counter(page); font-size: 12pt; } }"
+
+
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF through the progress report's PDF writer."""
     from flask import render_template
@@ -106,7 +109,7 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     from .document import document_blocks
 
     html = render_template("drafting/document_pdf.html", doc=doc, blocks=document_blocks(doc), chart_svg=score_chart_svg)
-    return html_to_pdf(html, ("report-pdf.css", "official-document.css"))
+    return html_to_pdf(html, ("report-pdf.css", "official-document.css"), PAGE_NUMBERS)
 
 
 def rationale_of(organization_id: int) -> str:

@@ -12,6 +12,7 @@ from ..auth.permissions import admin_required
 from ..errors import ValidationFailed, show_on_form
 from ..extensions import db
 from ..timeutil import utcnow
+from ..web.routing import page_number
 from ..web.transaction import after_commit
 from . import lease, queries, services
 from .delivery import deliver_pending
@@ -58,7 +59,7 @@ TRIGGER_LABELS = {
 @bp.get("/reminders/")
 @login_required
 def sent():
-    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), per_page=20)
+    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), page=page_number(), per_page=20)
     return render_template(
         "reminders/sent.html",
         page=page,
