@@ -47,6 +47,8 @@ def format_date(value: date | None, style: str = "long") -> str:
     if isinstance(value, datetime):
         value = value.date()
     if is_thai():
+        if style == "medium":
+            return thai.format_date_medium(value)
         return thai.format_date_short(value) if style == "short" else thai.format_date_long(value)
     month = ENGLISH_MONTHS_SHORT[value.month - 1]
     return f"{value.day} {month} {value.year}"
@@ -77,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=format_date,
         date_short=lambda value: format_date(value, "short"),
+        date_medium=lambda value: format_date(value, "medium"),
         datetime=format_datetime,
         score=format_score,
         fiscal_year=format_fiscal_year,

@@ -16,7 +16,7 @@ from .conftest import REPORT_TODAY, STEP_TEXTS
 AS_OF = date(2026, 3, 31)
 HEADINGS = (
     "ตัวชี้วัดที่", "ตัวชี้วัด", "โครงการ/กิจกรรม", "ขั้นตอนที่", "ขั้นตอนหรือวิธีการดำเนินการ", "ผู้รับผิดชอบ",
-    "กำหนดแล้วเสร็จ", "สถานะ", "เกินกำหนด", "ร้อยละความก้าวหน้า", "ผลการดำเนินงาน", "ปัญหาอุปสรรค",
+    "กำหนดแล้วเสร็จ", "กำหนดเดิม", "เหตุผลที่เลื่อนกำหนด", "สถานะ", "เกินกำหนด", "ร้อยละความก้าวหน้า", "ผลการดำเนินงาน", "ปัญหาอุปสรรค",
     "หลักฐาน (ไฟล์)", "บันทึกผลล่าสุด",
 )
 
@@ -62,7 +62,7 @@ def test_one_row_per_step_with_real_dates_and_numbers(report_org):
 def test_filters_and_a_frozen_header(report_org):
     sheet = workbook(report_org).worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N5"
+    assert sheet.auto_filter.ref == "A1:P5"
     assert sheet.print_title_rows == "$1:$1"
 
 

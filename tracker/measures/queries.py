@@ -19,7 +19,16 @@ from ..importer.rules import below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, StepStatus, step_divisions
+from .models import (
+    Assessment,
+    IndicatorScore,
+    Measure,
+    ProgressUpdate,
+    ProgressWithdrawal,
+    Step,
+    StepStatus,
+    step_divisions,
+)
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
@@ -31,6 +40,11 @@ from .status import (
     urgency_key,
     work_group,
 )
+
+def not_withdrawn():
+    """SQL condition: a progress entry that has not been withdrawn (it still counts)."""
+    return ProgressUpdate.id.not_in(sa.select(ProgressWithdrawal.update_id))
+
 
 def fiscal_years_with_measures(organization_id: int) -> list[int]:
     """Fiscal years (BE) in which the organization has measures, newest first."""
@@ -92,7 +106,8 @@ def load_steps(
         if open_from_earlier_years:
             year_filter = sa.or_(
                 year_filter,
-                sa.and_(Measure.fiscal_year < fiscal_year, Step.status != StepStatus.DONE),
+                sa.and_(Measure.fiscal_year < fiscal_year,
+                        Step.status.not_in([StepStatus.DONE, StepStatus.CARRIED])),
             )
         query = query.where(year_filter)
     if division_ids is not None:
@@ -111,7 +126,7 @@ def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
         return {}
     rows = db.session.execute(
         sa.select(ProgressUpdate.step_id, sa.func.max(ProgressUpdate.created_at))
-        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)), not_withdrawn())
         .group_by(ProgressUpdate.step_id)
     )
     return {step_id: value for step_id, value in rows}
@@ -123,7 +138,7 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
         return {}
     newest = (
         sa.select(sa.func.max(ProgressUpdate.id))
-        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)), not_withdrawn())
         .group_by(ProgressUpdate.step_id)
     )
     updates = db.session.scalars(
@@ -132,6 +147,16 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
         .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
     )
     return {u.step_id: u for u in updates}
+
+
+def carried_successor(step: Step) -> Step | None:
+    """The step of the next year that carries `step` on, if it was carried over."""
+    if step.status != StepStatus.CARRIED:
+        return None
+    return db.session.scalars(
+        sa.select(Step).where(Step.carried_from_id == step.id, Step.organization_id == step.organization_id)
+        .options(selectinload(Step.measure))
+    ).first()
 
 
 def assessment_for_measures(organization_id: int, fiscal_year: int) -> Assessment | None:

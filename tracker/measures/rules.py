@@ -55,10 +55,12 @@ def parse_percent(value: object) -> tuple[int | None, object | None]:
 
 
 def parse_status(value: object) -> StepStatus | None:
+    """A status a person may choose; "carried over" is set only by the carry-over."""
     try:
-        return StepStatus(str(value or "").strip())
+        status = StepStatus(str(value or "").strip())
     except ValueError:
         return None
+    return None if status == StepStatus.CARRIED else status
 
 
 def parse_work_date(value: object, *, today: date, earliest: date) -> tuple[date | None, object | None]:

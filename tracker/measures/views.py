@@ -1,6 +1,7 @@
 """Pages of measures and steps: reading, recording progress, evidence files, and the administrator's edits."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,9 +18,10 @@ from ..orgs.services import divisions_in_use
 from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
-from . import editing, evidence, queries, services, status
+from ..timeutil import utcnow
+from . import editing, evidence, queries, services, status, withdrawal
 from .filters import read_filters
-from .forms import MeasureForm, ProgressForm, StepForm
+from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
 from .models import Evidence, Measure, ProgressUpdate, Step
 from .policy import can_update_step
 
@@ -104,6 +106,8 @@ def _load_step(step_id: int) -> Step:
         selectinload(Step.measure),
         selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
         selectinload(Step.updates).selectinload(ProgressUpdate.author),
+        selectinload(Step.updates).selectinload(ProgressUpdate.withdrawal),
+        selectinload(Step.due_date_changes),
     )
 
 
@@ -117,9 +121,11 @@ def _progress_form(step: Step, today) -> ProgressForm:
     )
 
 
-def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False):
+def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False,
+                 withdraw_form: WithdrawForm | None = None, withdraw_id: int | None = None):
     today = organization_today()
     can_update = can_update_step(current_user, step)
+    now = utcnow()
     if can_update and form is None:
         form = _progress_form(step, today)
     return render_template(
@@ -136,6 +142,11 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
         escalated_on=escalated_steps(step.organization_id, [step.id]).get(step.id),
         status=status,
+        withdrawable={u.id for u in step.updates if withdrawal.can_withdraw(current_user, u, now)},
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        withdraw_id=withdraw_id,
+        carried_to=queries.carried_successor(step),
+        days_late_original=status.days_late_against(step.original_due_date, step.status, today),
     ), code
 
 
@@ -179,6 +190,33 @@ def record_step_progress(step_id: int):
     db.session.commit()
     flash(_("Progress saved. Thank you."), "success")
     return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
+
+
+@bp.post("/progress/<int:update_id>/withdraw")
+@login_required
+def withdraw_progress(update_id: int):
+    update = db.session.scalars(
+        sa.select(ProgressUpdate).join(ProgressUpdate.step)
+        .where(ProgressUpdate.id == update_id, Step.organization_id == current_user.organization_id)
+    ).first()
+    if update is None:
+        abort(404)
+    step_id = update.step_id
+    form = WithdrawForm()
+    try:
+        withdrawal.withdraw_progress(current_user, update, reason=form.reason.data)
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        if not form.errors:
+            flash(str(error.message), "danger")
+            return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
+        return _render_step(_load_step(step_id), None, code=400, withdraw_form=form, withdraw_id=update_id)
+    db.session.commit()
+    flash(_("The entry has been withdrawn; the step's progress now follows the remaining entries."), "success")
+    return redirect(url_for("measures.step_detail", step_id=step_id, _anchor=f"update-{update_id}"))
 
 
 @bp.route("/evidence/<int:evidence_id>")
@@ -306,12 +344,14 @@ def _step_form_data(step: Step) -> dict:
 
 
 def _render_step_form(form: StepForm, measure: Measure, step: Step | None, *,
-                      conflict: EditConflict | None = None, saved: StepForm | None = None):
+                      conflict: EditConflict | None = None, saved: StepForm | None = None,
+                      needs_confirmation: bool = False):
     choices = divisions_in_use(current_user.organization_id, keep=[d.id for d in step.divisions] if step else ())
     for each in (form, saved) if saved else (form,):
         each.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,
-                           division_choices=choices, conflict=conflict, saved=saved), status_for(form, conflict)
+                           division_choices=choices, conflict=conflict, saved=saved,
+                           needs_confirmation=needs_confirmation), status_for(form, conflict)
 
 
 @bp.route("/measures/<int:measure_id>/steps/new", methods=["GET", "POST"])
@@ -346,7 +386,9 @@ def step_edit(step_id: int):
         form = StepForm()
         try:
             editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
-                                division_ids=form.divisions.data or [], base_token=form.edit_token.data)
+                                division_ids=form.divisions.data or [], base_token=form.edit_token.data,
+                                due_date_reason=form.due_date_reason.data,
+                                confirm_due_date=bool(form.confirm_due_date.data))
         except EditConflict as conflict:
             db.session.rollback()
             step = _load_step(step_id)
@@ -356,6 +398,8 @@ def step_edit(step_id: int):
             db.session.rollback()
             show_on_form(form, error)
             step = _load_step(step_id)
+            return _render_step_form(form, step.measure, step,
+                                     needs_confirmation=isinstance(error, editing.DueDateNeedsConfirmation))
         else:
             db.session.commit()
             flash(_("The step has been saved."), "success")
