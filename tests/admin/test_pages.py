@@ -162,7 +162,7 @@ def test_edit_reorder_and_remove_steps(admin_office, client, make_progress):
     assert client.post(f"/steps/{second.id}/remove").status_code == 302
     db.session.expire_all()
     assert [(s.position, s.text) for s in measure.steps] == [(1, "จัดทำมาตรการ"), (2, "เผยแพร่มาตรการทางเว็บไซต์")]
-    assert actions() == ["step.update", "step.move", "step.remove"]
+    assert actions() == ["step.due_date", "step.update", "step.move", "step.remove"]
 
 
 def test_enter_and_correct_ita_scores(admin_office, client):

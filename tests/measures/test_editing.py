@@ -87,7 +87,7 @@ def test_add_edit_and_reorder_steps(office):
     assert [s.position for s in office.measure.steps] == [1, 2, 3, 4]
     first = min(office.measure.steps, key=lambda s: s.position)
     assert editing.move_step(office.admin, first, -1) is False
-    assert actions() == ["step.create", "step.update", "step.move"]
+    assert actions() == ["step.create", "step.due_date", "step.update", "step.move"]
 
 
 def test_step_input_is_checked(office, make_division):

@@ -34,6 +34,7 @@ from .status import (
     MeasureState,
     StepFacts,
     WorkGroup,
+    days_late_against,
     days_until,
     mean_progress,
     measure_state,
@@ -192,6 +193,7 @@ class StepLine:
     group: WorkGroup
     days_left: int  # negative when late
     last_update_at: datetime | None
+    days_late_original: int = 0  # days an open step is past its original due date
 
     @property
     def days_late(self) -> int:
@@ -249,12 +251,20 @@ class Summary:
     def due_soon(self) -> list[StepLine]:
         return sorted((s for s in self.steps if s.group == WorkGroup.DUE_SOON), key=lambda s: s.days_left)
 
-    def steps_matching(self, group: WorkGroup | None = None, indicator: int | None = None) -> list[StepLine]:
-        """The steps behind a figure: one work group and/or one indicator (None: any)."""
+    @property
+    def moved(self) -> list[StepLine]:
+        """Steps whose due date was moved since they were created or imported."""
+        return [line for line in self.steps if line.step.due_date_moved]
+
+    def steps_matching(self, group: WorkGroup | None = None, indicator: int | None = None,
+                       moved: bool = False) -> list[StepLine]:
+        """The steps behind a figure: one work group and/or one indicator (None: any),
+        with `moved` only those whose due date was moved."""
         return [
             line for line in self.steps
             if (group is None or line.group == group)
             and (indicator is None or line.step.measure.indicator_number == indicator)
+            and (not moved or line.step.due_date_moved)
         ]
 
     def measures_matching(self, state: MeasureState | None = None, indicator: int | None = None) -> list[MeasureLine]:
@@ -294,6 +304,7 @@ def step_lines(steps: Iterable[Step], today: date, window: int = DUE_SOON_DAYS) 
             group=work_group(s.status, s.due_date, today, window),
             days_left=days_until(s.due_date, today),
             last_update_at=last_updates.get(s.id),
+            days_late_original=days_late_against(s.original_due_date, s.status, today),
         )
         for s in steps
     ]

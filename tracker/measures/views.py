@@ -17,9 +17,10 @@ from ..main.views import organization_today
 from ..orgs.services import divisions_in_use
 from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
+from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..timeutil import utcnow
-from . import editing, evidence, queries, services, status, withdrawal
+from . import carryover, editing, evidence, queries, services, status, withdrawal
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
 from .models import Evidence, Measure, ProgressUpdate, Step
@@ -59,7 +60,7 @@ def step_list():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
-    lines = summary.steps_matching(filters.group, filters.indicator)
+    lines = summary.steps_matching(filters.group, filters.indicator, filters.moved)
     return render_template("measures/step_list.html", lines=lines, filters=filters, today=today,
                            groups=list(status.WorkGroup))
 
@@ -431,3 +432,58 @@ def step_remove(step_id: int):
     db.session.commit()
     flash(_("The step has been removed; the remaining steps were renumbered."), "success")
     return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))
+
+
+# --- a new fiscal year ------------------------------------------------------------------
+
+def _carry_over_year(years: list[int], today) -> int | None:
+    """The year to carry over by default: the latest ended year with measures, else the current one."""
+    current = fiscal_year_of(today)
+    ended = [y for y in years if y < current]
+    if ended:
+        return ended[0]
+    return current if current in years else None
+
+
+@bp.route("/fiscal-years/carry-over", methods=["GET", "POST"])
+@admin_required
+def carry_over_page():
+    """เริ่มปีงบประมาณใหม่: choose the unfinished steps of a year to carry into the next, with their new due dates."""
+    org = current_user.organization
+    today = organization_today()
+    years = [y for y in queries.fiscal_years_with_measures(org.id) if y <= fiscal_year_of(today)]
+    year = request.values.get("year", type=int)
+    if year not in years:
+        year = _carry_over_year(years, today)
+    plan = refusal = None
+    errors: dict = {}
+    if year is not None:
+        try:
+            plan = carryover.plan_carry_over(org, year)
+        except carryover.NothingToCarry as error:
+            refusal = error.message
+    if request.method == "POST" and plan is not None:
+        chosen = {}
+        for value in request.form.getlist("carry"):
+            if value.isdigit():
+                chosen[int(value)] = request.form.get(f"due_{value}", "")
+        try:
+            carryover.apply_choices(plan, chosen)
+            carryover.carry_over(current_user, plan)
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            errors = getattr(error, "errors", None) or {"": [error.message]}
+            try:  # the page again as it is now; the administrator's input is shown from `typed`
+                plan = carryover.plan_carry_over(org, year)
+            except carryover.NothingToCarry as again:
+                plan, refusal = None, again.message
+        else:
+            db.session.commit()
+            flash(_("%(count)s step(s) were carried over into fiscal year %(year)s.", count=plan.chosen_count,
+                    year=plan.to_year), "success")
+            return redirect(url_for("dashboard.overview", year=plan.to_year))
+    return render_template("measures/carry_over.html", plan=plan, refusal=refusal, years=years, year=year,
+                           errors=errors, typed=request.form if request.method == "POST" else None,
+                           today=today), 400 if errors else 200
