@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
-from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
+from ..errors import DomainError, InvalidFields, NotFound, PermissionDenied, show_on_form
 from ..extensions import db
 from ..forms import status_for
 from ..main.views import organization_today
@@ -208,13 +208,14 @@ def withdraw_progress(update_id: int):
         withdrawal.withdraw_progress(current_user, update, reason=form.reason.data)
     except (PermissionDenied, NotFound):
         raise
-    except DomainError as error:
+    except InvalidFields as error:
         db.session.rollback()
         show_on_form(form, error)
-        if not form.errors:
-            flash(str(error.message), "danger")
-            return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
         return _render_step(_load_step(step_id), None, code=400, withdraw_form=form, withdraw_id=update_id)
+    except DomainError as error:  # withdrawn already, or progress recorded meanwhile
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("measures.step_detail", step_id=step_id, _anchor=f"update-{update_id}"))
     db.session.commit()
     flash(_("The entry has been withdrawn; the step's progress now follows the remaining entries."), "success")
     return redirect(url_for("measures.step_detail", step_id=step_id, _anchor=f"update-{update_id}"))
