@@ -41,7 +41,9 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The import contracts first (pyproject.toml [tool.importlinter]), then the suite.
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Front-end files from the npm registry, pinned and checked; the result is committed.

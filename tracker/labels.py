@@ -5,8 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .measures.models import StepStatus
-from .measures.status import MeasureState, WorkGroup
+from .ita import MeasureState, StepStatus, WorkGroup
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {
@@ -95,6 +94,7 @@ AUDIT_ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.password": _l("Password changed"),
+    "user.language": _l("Language changed"),
     "user.deactivate": _l("Account deactivated"),
     "user.activate": _l("Account reactivated"),
     "measure.create": _l("Measure added"),

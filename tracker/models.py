@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
 from .auth.models import LoginAttempt, Membership, Role, User
+from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
     Evidence,
@@ -8,8 +9,6 @@ from .measures.models import (
     Measure,
     ProgressUpdate,
     Step,
-    StepStatus,
-    Tool,
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind

@@ -3,14 +3,11 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Division, Organization, Role, User
+from tests.helpers import count
 
 
 def run(app, *args, input=None):
     return app.test_cli_runner().invoke(args=list(args), input=input)
-
-
-def count(model):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_create_org_division_and_user(app, ctx):

@@ -1,10 +1,16 @@
 """Administration pages: users, divisions, ITA scores and the audit trail."""
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from ..audit import display
+    from flask_babel import lazy_gettext as _l
+
+    from . import audit_display as display
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from .views import bp

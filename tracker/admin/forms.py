@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from ..forms import EditForm
-from ..importer.rules import LEVELS
+from ..ita import INDICATOR_NUMBERS, LEVELS
 from ..labels import INDICATOR_NAMES, ROLE_LABELS
 from ..measures.forms import Required
 
@@ -68,10 +68,10 @@ class AssessmentForm(EditForm):
 
     def indicator_fields(self):
         """(number, name, score field, analysis field) of the ten indicators."""
-        return [(n, INDICATOR_NAMES[n], self[f"indicator_{n}"], self[f"analysis_{n}"]) for n in range(1, 11)]
+        return [(n, INDICATOR_NAMES[n], self[f"indicator_{n}"], self[f"analysis_{n}"]) for n in INDICATOR_NUMBERS]
 
 
-for _number in range(1, 11):
+for _number in INDICATOR_NUMBERS:
     setattr(AssessmentForm, f"indicator_{_number}",
             StringField(_l("Score"), render_kw={"inputmode": "decimal"}))
     setattr(AssessmentForm, f"analysis_{_number}", TextAreaField(_l("Analysis"), render_kw={"rows": 3}))

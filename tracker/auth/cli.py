@@ -8,10 +8,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from ..cli_support import domain_command, require_organization
+from ..cli_support import domain_command
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..orgs.services import find_division
+from ..orgs.services import find_division, require_organization
 from .models import Role, User
 from .services import change_password, create_user, normalize_email
 

@@ -197,6 +197,26 @@ def change_password(user: User, new_password: str, *, actor: User | None = None)
     record(user.organization_id, actor, "user.password", user)
 
 
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """A user replaces their own password, proving they know the current one."""
+    if not user.check_password(current_password or ""):
+        raise ValidationFailed(_l("The current password is not correct."), field="current_password")
+    try:
+        change_password(user, new_password, actor=user)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, field="new_password") from error
+
+
+def set_language(user: User, locale: str, languages) -> None:
+    """The language a user reads the pages and e-mails in."""
+    if locale not in languages:
+        raise ValidationFailed(_l("Choose one of the languages offered."), field="locale")
+    if user.locale != locale:
+        record(user.organization_id, user, "user.language", user, changes={"locale": [user.locale, locale]})
+        user.locale = locale
+        db.session.flush()
+
+
 # Letters and digits that cannot be mistaken for one another when read aloud
 # or copied from paper (no 0/O, 1/l/I).
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"

@@ -14,11 +14,11 @@ from ..auth.models import User
 from ..auth.permissions import ensure_admin_of
 from ..errors import Conflict, InvalidFields, ValidationFailed
 from ..extensions import db
-from ..importer.rules import propose_due_dates
 from ..orgs.models import Organization
 from ..thai import ThaiDateError, fiscal_year_bounds, format_date_numeric, parse_date
 from ..timeutil import utcnow
 from .models import Assessment, Measure, Step, StepStatus
+from .rules import propose_due_dates
 from .status import CLOSED
 
 
@@ -154,6 +154,9 @@ def carry_over(user: User | None, plan: CarryOverPlan) -> list[Measure]:
     chosen = [c for m in plan.measures for c in m.steps if c.carry]
     if not chosen:
         raise ValidationFailed(_l("Choose at least one step to carry over."))
+    # A savepoint, so that a refused plan leaves nothing marked: the caller may
+    # show the page again from the database as it is, in the same transaction.
+    savepoint = db.session.begin_nested()
     marked = db.session.execute(
         sa.update(Step)
         .where(Step.id.in_([c.step.id for c in chosen]), Step.status.not_in(list(CLOSED)))
@@ -161,7 +164,10 @@ def carry_over(user: User | None, plan: CarryOverPlan) -> list[Measure]:
         .execution_options(synchronize_session=False)
     )
     if marked.rowcount != len(chosen):
+        savepoint.rollback()
+        db.session.expire_all()
         raise Conflict(_l("Some of these steps were carried over or finished meanwhile; reload the page."))
+    savepoint.commit()
 
     last_position = db.session.scalar(
         sa.select(sa.func.max(Measure.position)).where(Measure.organization_id == org.id,

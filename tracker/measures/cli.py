@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..cli_support import require_organization
+from ..orgs.services import require_organization
 from ..errors import DomainError
 from ..extensions import db
 from .carryover import CarryOverPlan, carry_over, plan_carry_over

@@ -21,10 +21,9 @@ from ..auth.models import User
 from ..auth.permissions import ensure_same_org
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..importer.rules import INDICATOR_NAMES  # the official Thai names, whatever the reader's language
-from ..measures.models import Assessment, DueDateChange, Evidence, Measure, ProgressUpdate, Step, StepStatus
-from ..measures.queries import not_withdrawn
-from ..measures.queries import assessment_for_measures
+from ..ita import INDICATOR_NAMES, StepStatus  # the official Thai names, whatever the reader's language
+from ..measures.models import Assessment, DueDateChange, Evidence, Measure, ProgressUpdate, Step
+from ..measures.queries import assessment_for_measures, not_withdrawn
 from ..orgs.models import Organization
 from ..timeutil import org_timezone, to_local
 from . import report as model
