@@ -231,3 +231,14 @@ def test_an_ended_year_shows_a_banner_leading_to_the_current_one(client, sign_in
     db.session.commit()
     html = client.get("/dashboard").get_data(as_text=True)  # now the current year has measures
     assert 'id="ended-year"' not in html and '<option value="2570" selected>' in html
+
+
+def test_a_division_counts_a_carried_step_once_as_open(ended_year):
+    """Archiving a division waits for its open steps; a carried original is not one, its successor is."""
+    from tracker.orgs.services import open_step_count
+
+    org, admin, _, palad, *_ = ended_year
+    assert open_step_count(palad) == 2
+    carryover.carry_over(admin, carryover.plan_carry_over(org, 2569))
+    db.session.commit()
+    assert open_step_count(palad) == 2  # the two new steps of 2570, not also their originals
