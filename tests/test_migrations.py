@@ -50,3 +50,32 @@ def test_search_has_trigram_indexes_on_postgresql(app, ctx):
     assert "ix_trgm_steps_text" in definitions
     assert len(definitions) == 7
     assert all("gin_trgm_ops" in d and "USING gin" in d for d in definitions.values())
+
+def test_existing_steps_get_their_current_due_date_as_the_original(tmp_path):
+    """Migration 0008 on a database that has steps: each keeps its due date as the original."""
+    import flask_migrate
+
+    from tracker import create_app
+
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}",
+                       INSTANCE_PATH=str(tmp_path))
+    with other.app_context():
+        flask_migrate.upgrade(revision="0004")
+        with db.engine.begin() as connection:
+            now = "2026-01-01 00:00:00"
+            connection.execute(sa.text(
+                "INSERT INTO organizations (id, name, kind, slug, timezone, created_at) "
+                "VALUES (1, 'อบต.ทดสอบ', 'sao', 'test', 'Asia/Bangkok', :now)"), {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO measures (id, organization_id, fiscal_year, indicator_number, title, start_date, "
+                "end_date, position, created_at, updated_at) "
+                "VALUES (1, 1, 2569, 9, 'มาตรการ', '2025-10-01', '2026-09-30', 1, :now, :now)"), {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO steps (id, organization_id, measure_id, position, text, due_date, percent, status, "
+                "version, created_at, updated_at) "
+                "VALUES (1, 1, 1, 1, 'ขั้นตอน', '2026-04-30', 0, 'not_started', 1, :now, :now)"), {"now": now})
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(sa.text("SELECT due_date, original_due_date FROM steps")).one()
+        db.engine.dispose()
+    assert str(row.original_due_date) == str(row.due_date) == "2026-04-30"

@@ -53,6 +53,8 @@ def format_date(value: date | None, style: str = "long") -> str:
     if isinstance(value, datetime):
         value = value.date()
     if is_thai():
+        if style == "medium":
+            return thai.format_date_medium(value)
         return thai.format_date_short(value) if style == "short" else thai.format_date_long(value)
     month = ENGLISH_MONTHS_SHORT[value.month - 1]
     return f"{value.day} {month} {value.year}"

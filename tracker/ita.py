@@ -64,6 +64,9 @@ class StepStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     BLOCKED = "blocked"
+    # Not finished in its fiscal year and carried over into the next one: not
+    # done, not late, no reminders; the work goes on in the step it was carried to.
+    CARRIED = "carried"
 
 
 class WorkGroup(enum.StrEnum):
@@ -74,6 +77,7 @@ class WorkGroup(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
     DONE = "done"
+    CARRIED = "carried"  # carried over into the next fiscal year
 
 
 WORK_GROUP_ORDER = list(WorkGroup)
@@ -86,6 +90,7 @@ class MeasureState(enum.StrEnum):
     OVERDUE = "overdue"
     AT_RISK = "at_risk"
     ON_TRACK = "on_track"
+    CARRIED = "carried"  # every step done or carried over, at least one carried
 
 
 def tool_of_indicator(number: int) -> Tool:

@@ -20,6 +20,7 @@ STEP_STATUS_LABELS = {
     StepStatus.IN_PROGRESS: _l("In progress"),
     StepStatus.DONE: _l("Done"),
     StepStatus.BLOCKED: _l("Blocked"),
+    StepStatus.CARRIED: _l("Carried over to the next year"),
 }
 
 WORK_GROUP_LABELS = {
@@ -28,6 +29,7 @@ WORK_GROUP_LABELS = {
     WorkGroup.IN_PROGRESS: _l("In progress"),
     WorkGroup.NOT_STARTED: _l("Not started"),
     WorkGroup.DONE: _l("Done"),
+    WorkGroup.CARRIED: _l("Carried over to the next year"),
 }
 
 MEASURE_STATE_LABELS = {
@@ -35,6 +37,7 @@ MEASURE_STATE_LABELS = {
     MeasureState.OVERDUE: _l("Overdue"),
     MeasureState.AT_RISK: _l("At risk"),
     MeasureState.ON_TRACK: _l("On track"),
+    MeasureState.CARRIED: _l("Carried over to the next year"),
 }
 
 # Bootstrap colour for each state, so that every page uses the same colours.
@@ -43,15 +46,18 @@ STATE_COLOURS = {
     StepStatus.IN_PROGRESS: "primary",
     StepStatus.DONE: "success",
     StepStatus.BLOCKED: "warning",
+    StepStatus.CARRIED: "info",
     WorkGroup.OVERDUE: "danger",
     WorkGroup.DUE_SOON: "warning",
     WorkGroup.IN_PROGRESS: "primary",
     WorkGroup.NOT_STARTED: "secondary",
     WorkGroup.DONE: "success",
+    WorkGroup.CARRIED: "info",
     MeasureState.DONE: "success",
     MeasureState.OVERDUE: "danger",
     MeasureState.AT_RISK: "warning",
     MeasureState.ON_TRACK: "primary",
+    MeasureState.CARRIED: "info",
 }
 
 ORG_KIND_LABELS = {
@@ -109,6 +115,9 @@ AUDIT_ACTION_LABELS = {
     "step.move": _l("Step moved"),
     "step.remove": _l("Step removed"),
     "step.progress": _l("Progress recorded"),
+    "step.progress_withdrawn": _l("Progress entry withdrawn"),
+    "step.due_date": _l("Due date moved"),
+    "measure.carry_over": _l("Measure carried over to the next fiscal year"),
     "assessment.create": _l("ITA scores entered"),
     "assessment.update": _l("ITA scores corrected"),
     "assessment.import": _l("ITA report imported"),

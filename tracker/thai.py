@@ -67,6 +67,14 @@ def format_date_short(value: date | None, thai_digits: bool = False) -> str:
     return _digits(text, thai_digits)
 
 
+def format_date_medium(value: date | None, thai_digits: bool = False) -> str:
+    """`30 เม.ย. 2569`: short month, full Buddhist Era year (deadline history)."""
+    if value is None:
+        return ""
+    text = f"{value.day} {MONTHS_SHORT[value.month - 1]} {be_year(value)}"
+    return _digits(text, thai_digits)
+
+
 def format_date_numeric(value: date | None, thai_digits: bool = False) -> str:
     """`01/10/2568`, the form people type dates in."""
     if value is None:

@@ -137,7 +137,7 @@ def test_edit_reorder_and_remove_steps(admin_office, client, make_progress):
     first, second, third = measure.steps
     page = f"/steps/{third.id}/edit"
     assert client.post(page, data=open_form(client, page) | {
-        "text": "เผยแพร่มาตรการทางเว็บไซต์", "due_date": "30/06/2569",
+        "text": "เผยแพร่มาตรการทางเว็บไซต์", "due_date": "30/06/2569", "due_date_reason": "รอแบบจากกองช่าง",
         "divisions": [str(palad.id), str(finance.id)]}).status_code == 302
     assert client.post(f"/steps/{third.id}/move", data={"direction": "up"}).status_code == 302
     db.session.expire_all()
@@ -151,7 +151,7 @@ def test_edit_reorder_and_remove_steps(admin_office, client, make_progress):
     assert client.post(f"/steps/{second.id}/remove").status_code == 302
     db.session.expire_all()
     assert [(s.position, s.text) for s in measure.steps] == [(1, "จัดทำมาตรการ"), (2, "เผยแพร่มาตรการทางเว็บไซต์")]
-    assert actions() == ["step.update", "step.move", "step.remove"]
+    assert actions() == ["step.due_date", "step.update", "step.move", "step.remove"]
 
 
 def test_enter_and_correct_ita_scores(admin_office, client):

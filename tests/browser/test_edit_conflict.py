@@ -29,6 +29,7 @@ def test_the_older_tab_is_refused_then_saves_deliberately(page, artifacts, make_
     newer.wait_for_url(f"**/measures/{step.measure_id}#steps")
 
     page.fill("#due_date", "30/04/2569")
+    page.fill("#due_date_reason", "รอผลการประชุมสภา")
     with page.expect_response(lambda r: r.url.endswith(edit) and r.request.method == "POST") as sent:
         page.get_by_role("button", name="บันทึกขั้นตอน").click()
     assert sent.value.status == 409

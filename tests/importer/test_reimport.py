@@ -80,7 +80,8 @@ def test_replacing_keeps_steps_with_their_progress_and_adds_new_ones(imported, r
     assert [s.existing.id if s.existing else None for s in plan.measures[0].steps] == [first.id, None, last.id]
     assert plan.removed_steps == [] and plan.kept_step_count == 20
 
-    summary = import_report(imported.org, new, actor=imported.admin, replace=True)
+    summary = import_report(imported.org, new, actor=imported.admin, replace=True,
+                            due_date_reason="ลำดับขั้นตอนเปลี่ยน")
     db.session.commit()
 
     kept_first, added, kept_last = steps_of(1)
@@ -117,7 +118,8 @@ def test_a_step_without_progress_that_left_the_report_is_removed(imported, repor
     plan = plan_import(imported.org, new)
     assert [r.step.id for r in plan.removed_steps] == [gone.id]
     assert plan.removed_with_progress == []
-    summary = import_report(imported.org, new, actor=imported.admin, replace=True)
+    summary = import_report(imported.org, new, actor=imported.admin, replace=True,
+                            due_date_reason="ลำดับขั้นตอนเปลี่ยน")
     db.session.commit()
     assert [s.text for s in steps_of(3)] == ["จัดทำแผน"]
     assert db.session.get(Step, gone.id) is None
@@ -141,7 +143,8 @@ def test_removing_a_step_with_progress_needs_the_admins_confirmation(imported, r
     assert "1" in str(refused.value.message)
     assert history() == before and db.session.get(Step, reported.id) is not None
 
-    import_report(imported.org, new, actor=imported.admin, replace=True, remove_reported_steps=True)
+    import_report(imported.org, new, actor=imported.admin, replace=True,
+                   due_date_reason="ลำดับขั้นตอนเปลี่ยน", remove_reported_steps=True)
     db.session.commit()
     assert db.session.get(Step, reported.id) is None
     remaining = history()
@@ -210,3 +213,27 @@ def test_planning_runs_a_fixed_number_of_queries(imported, report, make_report, 
         plan = plan_import(imported.org, large)
     assert (len(plan.removed_steps), plan.step_count) == (2, 72)
     assert many.count == few.count <= 7
+
+
+def test_a_reimport_that_moves_a_due_date_needs_a_reason_and_keeps_the_history(imported, report):
+    from tracker.measures.models import DueDateChange
+
+    step = steps_of(5)[0]
+    original = step.due_date
+    new = report()
+    plan = plan_import(imported.org, new)
+    keep_current_due_dates(plan)
+    new.measures[4].steps[0].due = date(2026, 1, 15)  # the admin changes it in the preview
+    with pytest.raises(ValidationFailed) as caught:
+        import_report(imported.org, new, actor=imported.admin, replace=True)
+    assert caught.value.field == "due_date_reason"
+    db.session.rollback()
+    assert steps_of(5)[0].due_date == original and count(DueDateChange) == 0
+
+    import_report(imported.org, new, actor=imported.admin, replace=True, due_date_reason="ผู้บริหารสั่งเร่งรัด")
+    db.session.commit()
+    step = steps_of(5)[0]
+    assert (step.original_due_date, step.due_date) == (original, date(2026, 1, 15))
+    change = db.session.scalars(sa.select(DueDateChange)).one()
+    assert (change.old_date, change.new_date, change.reason, change.changed_by_id) == (
+        original, date(2026, 1, 15), "ผู้บริหารสั่งเร่งรัด", imported.admin.id)

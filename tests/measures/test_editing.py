@@ -74,7 +74,8 @@ def test_add_edit_and_reorder_steps(office):
                                    division_ids=[str(office.finance.id)]))
     assert step.position == 4 and [d.name for d in step.divisions] == ["กองคลัง"]
     changes = commit(editing.update_step(office.admin, step, text="สรุปผลการดำเนินงาน", due_date="31/08/2569",
-                                         division_ids=[office.palad.id, office.finance.id], base_token=None))
+                                         division_ids=[office.palad.id, office.finance.id], base_token=None,
+                                         due_date_reason="สภาเลื่อนการประชุม"))
     assert set(changes) == {"text", "due_date", "divisions"}
     assert commit(editing.move_step(office.admin, step, -1))
     db.session.expire_all()
@@ -83,7 +84,7 @@ def test_add_edit_and_reorder_steps(office):
     assert [s.position for s in office.measure.steps] == [1, 2, 3, 4]
     first = min(office.measure.steps, key=lambda s: s.position)
     assert editing.move_step(office.admin, first, -1) is False
-    assert actions() == ["step.create", "step.update", "step.move"]
+    assert actions() == ["step.create", "step.due_date", "step.update", "step.move"]
 
 
 def test_step_input_is_checked(office, make_division):
@@ -180,9 +181,10 @@ def test_a_stale_step_form_is_refused_and_changes_nothing(office, make_user):
     assert actions() == ["step.update"]  # no audit event for the refused form
     # Sent again with the token of the values it was shown, the second form saves deliberately.
     commit(editing.update_step(other_admin, step, text="ฉบับของผู้ดูแลคนที่สอง", due_date="1/9/2569",
-                               division_ids=[office.finance.id], base_token=caught.value.token))
+                               division_ids=[office.finance.id], base_token=caught.value.token,
+                               due_date_reason="ปรับตามแผนใหม่"))
     assert (step.text, [d.id for d in step.divisions]) == ("ฉบับของผู้ดูแลคนที่สอง", [office.finance.id])
-    assert actions() == ["step.update", "step.update"]
+    assert actions() == ["step.update", "step.due_date", "step.update"]
 
 
 def test_progress_and_reordering_meanwhile_leave_a_step_form_valid(office):

@@ -207,3 +207,19 @@ def test_a_public_file_missing_from_the_disk_is_not_found(client, published, app
     evidence.stored_path(app.instance_path, published.public_file.stored_name).unlink()
     response = client.get(f"/p/muangphia/files/{published.public_file.id}/{published.public_file.original_name}")
     assert response.status_code == 404
+
+
+def test_a_withdrawn_entry_takes_its_file_off_the_public_page(client, published):
+    from tracker.measures.withdrawal import withdraw_progress
+
+    done = db.session.get(ProgressUpdate, published.public_file.update_id)
+    withdraw_progress(published.admin, done, reason="แนบไฟล์ผิดขั้นตอน")
+    db.session.commit()
+    page = client.get(PAGE).get_data(as_text=True)
+    assert published.public_file.original_name not in page
+    served = client.get(f"/p/muangphia/files/{published.public_file.id}/{published.public_file.original_name}")
+    assert served.status_code == 404
+    # The step is back to the entry before it: 50%, in progress.
+    step = published.m1.steps[0]
+    db.session.refresh(step)
+    assert (step.percent, step.status.value) == (50, "in_progress")

@@ -16,7 +16,7 @@ from .conftest import REPORT_TODAY, STEP_TEXTS
 AS_OF = date(2026, 3, 31)
 HEADINGS = (
     "ตัวชี้วัดที่", "ตัวชี้วัด", "โครงการ/กิจกรรม", "ขั้นตอนที่", "ขั้นตอนหรือวิธีการดำเนินการ", "ผู้รับผิดชอบ",
-    "กำหนดแล้วเสร็จ", "สถานะ", "เกินกำหนด", "ร้อยละความก้าวหน้า", "ผลการดำเนินงาน", "ปัญหาอุปสรรค",
+    "กำหนดแล้วเสร็จ", "กำหนดเดิม", "เหตุผลที่เลื่อนกำหนด", "สถานะ", "เกินกำหนด", "ร้อยละความก้าวหน้า", "ผลการดำเนินงาน", "ปัญหาอุปสรรค",
     "หลักฐาน (ไฟล์)", "บันทึกผลล่าสุด",
 )
 
@@ -62,7 +62,7 @@ def test_one_row_per_step_with_real_dates_and_numbers(report_org):
 def test_filters_and_a_frozen_header(report_org):
     sheet = workbook(report_org).worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N5"
+    assert sheet.auto_filter.ref == "A1:P5"
     assert sheet.print_title_rows == "$1:$1"
 
 
@@ -73,7 +73,7 @@ def test_a_sheet_per_division_with_its_steps(report_org):
     finance = {line["ขั้นตอนหรือวิธีการดำเนินการ"] for line in records(book["กองคลัง"])}
     assert palad == {STEP_TEXTS[0], STEP_TEXTS[1], STEP_TEXTS[3]}
     assert finance == {STEP_TEXTS[2], STEP_TEXTS[3]}
-    assert book["กองคลัง"].freeze_panes == "A2" and book["กองคลัง"].auto_filter.ref == "A1:N3"
+    assert book["กองคลัง"].freeze_panes == "A2" and book["กองคลัง"].auto_filter.ref == "A1:P3"
 
 
 def test_summary_sheet_has_numbers_and_the_ita_scores(report_org):
@@ -92,7 +92,7 @@ def test_thai_digits_keep_numbers_and_dates_as_such(report_org):
     lines = {line["ขั้นตอนหรือวิธีการดำเนินการ"]: line for line in records(sheet)}
     assert lines[STEP_TEXTS[0]]["ร้อยละความก้าวหน้า"] == 100
     assert sheet.cell(row=2, column=7).number_format.startswith("[$-D07041E]")
-    assert sheet.cell(row=2, column=10).number_format.startswith("[$-D00041E]")
+    assert sheet.cell(row=2, column=12).number_format.startswith("[$-D00041E]")
     assert "๒๕๖๙" in book["สรุป"]["A3"].value
 
 

@@ -29,6 +29,8 @@ def my_work():
     division_ids = current_user.division_ids
     lines = queries.my_work(current_user.organization_id, division_ids, filters.fiscal_year, today) if division_ids else []
     groups = [(group, [line for line in lines if line.group == group]) for group in WorkGroup]
+    # Carried-over steps are no work of this year: shown only when looking back at their year.
+    groups = [(group, items) for group, items in groups if items or group != WorkGroup.CARRIED]
     return render_template(
         "dashboard/my_work.html",
         filters=filters,

@@ -9,11 +9,10 @@ from ..cli_support import domain_command
 from ..timeutil import org_today
 from .report import import_demo_report
 from ..measures.queries import fiscal_years_with_measures
-from ..instructions.demo import add_demo_instruction
 from ..reports.publishing import public_page_of
+from .present import bring_demo_to_present
 from .services import (
     DEMO_ACCOUNTS,
-    add_demo_progress,
     demo_password,
     ensure_demo_organization,
     publish_demo_page,
@@ -37,12 +36,17 @@ def setup_command(base_url: str | None) -> None:
     report = import_demo_report(org)
     if report is not None:
         click.echo(f"Imported its ITA report: {len(report.measures)} measures, {report.step_count} steps")
-    progress = add_demo_progress(org, org_today(org))
-    add_demo_instruction(org, org_today(org))
+    stages = bring_demo_to_present(org, org_today(org))
     if created:
         publish_demo_page(org)
-    if progress:
-        click.echo(f"Recorded {progress} progress updates on the demo steps, as their division heads.")
+    if stages["shift"]:
+        click.echo(f"Moved the seed report by {stages['shift']:+d} year(s): its measures are last fiscal year's.")
+    if stages["history"]:
+        click.echo(f"Recorded {stages['history']} progress updates on last year's steps, as their division heads.")
+    if stages["carried"]:
+        click.echo(f"Carried {stages['carried']} unfinished steps into the current fiscal year.")
+    if stages["current"]:
+        click.echo(f"Recorded {stages['current']} progress updates in the current fiscal year.")
     click.echo(f"Open {base_url}/ and sign in with one of these accounts")
     click.echo(f"(password for all of them: {password}  - kept in instance/demo-password.txt):")
     for account in DEMO_ACCOUNTS:

@@ -179,10 +179,9 @@ class Workspace:
 
 
 def _outcome_counts(steps: list[Step], today: date) -> tuple[int, int, int]:
-    carried_status = getattr(StepStatus, "CARRIED_OVER", None)
     done = sum(1 for s in steps if s.status == StepStatus.DONE)
-    carried = sum(1 for s in steps if carried_status is not None and s.status == carried_status)
-    late = sum(1 for s in steps if s.status not in (StepStatus.DONE, carried_status) and s.due_date < today)
+    carried = sum(1 for s in steps if s.status == StepStatus.CARRIED)
+    late = sum(1 for s in steps if s.status not in (StepStatus.DONE, StepStatus.CARRIED) and s.due_date < today)
     return done, late, carried
 
 

@@ -12,7 +12,7 @@ from wtforms.validators import ValidationError
 
 from ..orgs.models import Division
 from ..thai import ThaiDateError, format_date_numeric, parse_date
-from .services import NEW_DIVISION, REMOVE_REPORTED_FIELD, REPLACE_FIELD, ImportPlan, due_field
+from .services import DUE_DATE_REASON_FIELD, NEW_DIVISION, REMOVE_REPORTED_FIELD, REPLACE_FIELD, ImportPlan, due_field
 
 
 class UploadForm(FlaskForm):
@@ -71,6 +71,9 @@ class PreviewForm(FlaskForm):
     def replace_confirmed(self) -> bool:
         return REPLACE_FIELD in self._fields and bool(self[REPLACE_FIELD].data)
 
+    def typed_due_date_reason(self) -> str | None:
+        return self[DUE_DATE_REASON_FIELD].data if DUE_DATE_REASON_FIELD in self._fields else None
+
     @property
     def removal_confirmed(self) -> bool:
         return REMOVE_REPORTED_FIELD in self._fields and bool(self[REMOVE_REPORTED_FIELD].data)
@@ -126,6 +129,10 @@ def preview_form(plan: ImportPlan, divisions: list[Division], **kwargs) -> Previ
     if plan.replacing:
         setattr(Form, REPLACE_FIELD, BooleanField(
             _l("Replace the report of fiscal year %(year)s with this one", year=plan.result.fiscal_year)
+        ))
+    if plan.replacing:
+        setattr(Form, DUE_DATE_REASON_FIELD, TextAreaField(
+            _l("Why due dates change"), render_kw={"rows": 2},
         ))
     if plan.removed_with_progress:
         setattr(Form, REMOVE_REPORTED_FIELD, BooleanField(

@@ -25,6 +25,7 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..i18n import format_date
 from ..ita import INDICATOR_NAMES, tool_of_indicator
+from ..measures.editing import change_due_date
 from ..measures.models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step
 from ..orgs.models import Division, Organization
 from ..orgs.services import create_division, divisions_of
@@ -50,6 +51,7 @@ def division_field(name_index: int) -> str:
 
 REPLACE_FIELD = "replace"
 REMOVE_REPORTED_FIELD = "remove_reported"
+DUE_DATE_REASON_FIELD = "due_date_reason"
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,17 @@ class ImportPlan:
     @property
     def step_count(self) -> int:
         return sum(len(m.steps) for m in self.measures)
+
+    @property
+    def moved_steps(self) -> list[tuple[Step, date]]:
+        """Kept steps whose due date this import changes, with the new date."""
+        return [
+            (step_plan.existing, step_plan.due)
+            for measure_plan in self.measures
+            for step_plan in measure_plan.steps
+            if step_plan.existing is not None and step_plan.due is not None
+            and step_plan.existing.due_date != step_plan.due
+        ]
 
     @property
     def kept_step_count(self) -> int:
@@ -413,6 +426,7 @@ def import_report(
     replace: bool = False,
     remove_reported_steps: bool = False,
     source_name: str | None = None,
+    due_date_reason: str | None = None,
 ) -> ImportSummary:
     """Save a reviewed report into `org`: its assessment and its measures with their steps.
 
@@ -421,8 +435,9 @@ def import_report(
     assessment is updated, steps that are still in the report are kept with
     their progress history, new ones are added and the others removed;
     removing a step that has recorded progress also needs
-    `remove_reported_steps`. Everything is checked before anything is
-    written; the caller commits.
+    `remove_reported_steps`. A kept step whose due date changes needs
+    `due_date_reason`, kept in its deadline history. Everything is checked
+    before anything is written; the caller commits.
     """
     if actor is not None:
         ensure_admin_of(actor, org.id)
@@ -449,10 +464,18 @@ def import_report(
             ),
             field=REMOVE_REPORTED_FIELD,
         )
-    return _carry_out(plan, actor, source_name)
+    reason = (due_date_reason or "").strip()
+    if plan.moved_steps and not reason:
+        raise ValidationFailed(
+            _l("%(count)s kept steps get a new due date: please say why; the step's history keeps the reason.",
+               count=len(plan.moved_steps)),
+            field=DUE_DATE_REASON_FIELD,
+        )
+    return _carry_out(plan, actor, source_name, reason)
 
 
-def _carry_out(plan: ImportPlan, actor: User | None, source_name: str | None) -> ImportSummary:
+def _carry_out(plan: ImportPlan, actor: User | None, source_name: str | None, due_date_reason: str = ""
+               ) -> ImportSummary:
     org, result = plan.organization, plan.result
     new_divisions = [create_division(org, name, actor=actor) for name in plan.new_division_names]
     divisions_by_name = _divisions_by_name(plan, new_divisions)
@@ -475,7 +498,8 @@ def _carry_out(plan: ImportPlan, actor: User | None, source_name: str | None) ->
             d for name in measure_plan.parsed.divisions for d in divisions_by_name.get(name, [])
         )
         measure.steps = [
-            _save_step(org, measure_plan, step_plan, divisions) for step_plan in measure_plan.steps
+            _save_step(org, measure_plan, step_plan, divisions, actor, due_date_reason)
+            for step_plan in measure_plan.steps
         ]
         summary.measures.append(measure)
         summary.measures_kept += measure_plan.existing is not None
@@ -561,13 +585,16 @@ def _save_measure(
 
 
 def _save_step(
-    org: Organization, measure_plan: MeasurePlan, step_plan: StepPlan, divisions: list[Division]
+    org: Organization, measure_plan: MeasurePlan, step_plan: StepPlan, divisions: list[Division],
+    actor: User | None = None, due_date_reason: str = "",
 ) -> Step:
     # A kept step keeps its status, percent, version and history; only what
-    # the report says about it changes.
+    # the report says about it changes (a new due date goes into its history).
     step = step_plan.existing or Step(organization_id=org.id)
     step.position = step_plan.number
     step.text = step_plan.text
+    if step_plan.existing is not None and step.due_date != step_plan.due:
+        change_due_date(step, step_plan.due, reason=due_date_reason, user=actor)
     step.due_date = step_plan.due
     step.divisions = list(divisions)
     return step

@@ -143,6 +143,7 @@ def preview(token: str):
             replace=form.replace_confirmed,
             remove_reported_steps=form.removal_confirmed,
             source_name=pending.filename or None,
+            due_date_reason=form.typed_due_date_reason(),
         )
     except DomainError as error:
         form.add_problem(error.field, error.message)

@@ -30,7 +30,8 @@ def add_demo_instruction(org, today: date) -> Instruction | None:
     heads = {m.division_id: u for u in users for m in u.memberships if m.is_head}
     late = db.session.scalars(
         sa.select(Step)
-        .where(Step.organization_id == org.id, Step.status != StepStatus.DONE, Step.due_date < today)
+        .where(Step.organization_id == org.id, Step.status.not_in([StepStatus.DONE, StepStatus.CARRIED]),
+               Step.due_date < today)
         .order_by(Step.due_date, Step.id)
     ).all()
     step = next((s for s in late if any(d.id in heads for d in s.divisions)), None)

@@ -12,7 +12,7 @@ from ..audit.services import apply_changes, record
 from ..auth.models import User
 from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
-from ..errors import FieldErrors, ValidationFailed
+from ..errors import FieldErrors, InvalidFields, ValidationFailed
 from ..extensions import db
 from ..ita import (
     INDICATOR_NAMES,
@@ -24,13 +24,19 @@ from ..ita import (
 )
 from ..orgs.models import Division, Organization
 from ..thai import ThaiDateError, fiscal_year_bounds, format_date_numeric, parse_date, to_arabic_digits
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step
+from .models import Assessment, DueDateChange, IndicatorScore, Measure, ProgressUpdate, Step
 
 FIRST_YEAR, LAST_YEAR = 2550, 2700  # Buddhist Era fiscal years we accept
 # A step may be due a little outside its measure's period, not years away.
 DUE_DATE_SLACK = timedelta(days=366)
 MAX_TITLE = 2000
 MAX_STEP_TEXT = 2000
+MAX_REASON = 1000
+
+
+class DueDateNeedsConfirmation(InvalidFields):
+    """The new due date falls outside the measure's period or its fiscal year:
+    saved only once the administrator confirms it."""
 
 
 _Errors = FieldErrors
@@ -256,9 +262,59 @@ def step_edit_values(step: Step) -> dict:
     return dict(text=step.text, due_date=step.due_date, divisions=sorted(d.id for d in step.divisions))
 
 
-def update_step(user: User, step: Step, *, text, due_date, division_ids, base_token: str | None) -> dict:
+def due_date_warning(measure: Measure, due: date):
+    """Why a due date deserves a second look (outside the measure's period or its
+    fiscal year), or None."""
+    first, last = fiscal_year_bounds(measure.fiscal_year)
+    if not first <= due <= last:
+        return _l("%(date)s is outside fiscal year %(year)s (%(first)s to %(last)s).",
+                  date=format_date_numeric(due), year=measure.fiscal_year,
+                  first=format_date_numeric(first), last=format_date_numeric(last))
+    if not measure.start_date <= due <= measure.end_date:
+        return _l("%(date)s is outside the measure's period (%(start)s to %(end)s).",
+                  date=format_date_numeric(due), start=format_date_numeric(measure.start_date),
+                  end=format_date_numeric(measure.end_date))
+    return None
+
+
+def clean_reason(value: object, errors: _Errors, field: str = "due_date_reason") -> str | None:
+    text = _text(value)
+    if not text:
+        errors.add(field, _l("Please say why the due date changes; the history keeps the reason."))
+        return None
+    if len(text) > MAX_REASON:
+        errors.add(field, _l("The text is too long (at most %(count)d characters).", count=MAX_REASON))
+        return None
+    return text
+
+
+def change_due_date(step: Step, new_date: date, *, reason: str, user: User | None) -> DueDateChange | None:
+    """Move `step`'s due date, keeping the old one, the reason, who and when in
+    the append-only history (the callers have checked the reason and permission)."""
+    if new_date == step.due_date:
+        return None
+    change = DueDateChange(organization_id=step.organization_id, step=step, old_date=step.due_date,
+                           new_date=new_date, reason=reason, changed_by_id=user.id if user else None)
+    db.session.add(change)
+    record(step.organization_id, user, "step.due_date", step, measure_id=step.measure_id, number=step.position,
+           old_date=step.due_date, new_date=new_date, reason=reason)
+    step.due_date = new_date
+    return change
+
+
+def step_edit_values(step: Step) -> dict:
+    """What the step's edit form changes: not its progress or position, so that
+    an update recorded meanwhile leaves an administrator's open form valid."""
+    return dict(text=step.text, due_date=step.due_date, divisions=sorted(d.id for d in step.divisions))
+
+
+def update_step(user: User, step: Step, *, text, due_date, division_ids, base_token: str | None,
+                due_date_reason: object = None, confirm_due_date: bool = False) -> dict:
     """Change a step's text, due date or divisions (its progress stays as it is).
 
+    A new due date needs `due_date_reason`, kept with the old date in the step's
+    deadline history; one outside the measure's period or fiscal year also needs
+    `confirm_due_date` (else `DueDateNeedsConfirmation`, nothing saved).
     `base_token` is the step's edit token when the form was opened: if those
     fields changed since, `EditConflict` is raised and nothing is saved. The
     web always passes it; None (command line, internal callers) skips the check.
@@ -267,16 +323,29 @@ def update_step(user: User, step: Step, *, text, due_date, division_ids, base_to
     ensure_unchanged(step, base_token, step_edit_values)
     fields = _step_fields(step.measure, text=text, due_date=due_date, division_ids=division_ids,
                           keep=step.divisions)
-    changes = apply_changes(step, dict(text=fields["text"], due_date=fields["due_date"]))
+    reason = None
+    if fields["due_date"] != step.due_date:
+        errors = _Errors()
+        reason = clean_reason(due_date_reason, errors)
+        errors.raise_any()
+        warning = due_date_warning(step.measure, fields["due_date"])
+        if warning and not confirm_due_date:
+            raise DueDateNeedsConfirmation({"due_date": [warning]})
+    old_due = step.due_date
+    changes = apply_changes(step, dict(text=fields["text"]))
+    if reason is not None:
+        change_due_date(step, fields["due_date"], reason=reason, user=user)
+        changes["due_date"] = [old_due, step.due_date]
     old_divisions = [d.name for d in step.divisions]
     new_divisions = [d.name for d in fields["divisions"]]
     if {d.id for d in step.divisions} != {d.id for d in fields["divisions"]}:
         step.divisions = fields["divisions"]
         changes["divisions"] = [old_divisions, new_divisions]
-    if changes:
+    other = {k: v for k, v in changes.items() if k != "due_date"}  # the move has its own event
+    if other:
         record(step.organization_id, user, "step.update", step, measure_id=step.measure_id,
-               number=step.position, changes=changes)
-        db.session.flush()
+               number=step.position, changes=other)
+    db.session.flush()
     return changes
 
 

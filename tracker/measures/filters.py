@@ -27,7 +27,14 @@ class Filters:
     group: WorkGroup | None = None
     state: MeasureState | None = None
     indicator: int | None = None
+    moved: bool = False  # only steps whose due date was moved
+    current_year: int | None = None  # the fiscal year today falls in
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def year_ended(self) -> bool:
+        """The chosen year is over (a banner says so and links to the current one)."""
+        return self.current_year is not None and self.fiscal_year < self.current_year
 
     @property
     def division_id(self) -> int | None:
@@ -41,6 +48,7 @@ class Filters:
             "group": self.group.value if self.group else None,
             "state": self.state.value if self.state else None,
             "indicator": self.indicator,
+            "moved": 1 if self.moved else None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
@@ -78,4 +86,6 @@ def read_filters(args: MultiDict, organization_id: int, today: date) -> Filters:
         group=_enum(WorkGroup, args.get("group")),
         state=_enum(MeasureState, args.get("state")),
         indicator=indicator if indicator in INDICATOR_NUMBERS else None,
+        moved=args.get("moved") in ("1", "on", "true"),
+        current_year=current,
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..forms import EditForm
 from ..labels import INDICATOR_NAMES, STEP_STATUS_LABELS
 from .evidence import ACCEPT_ATTRIBUTE
+from .models import StepStatus
 
 
 class Required:
@@ -27,7 +28,8 @@ class Required:
 
 
 def status_choices() -> list[SelectChoice]:
-    return [SelectChoice(status.value, label) for status, label in STEP_STATUS_LABELS.items()]
+    return [SelectChoice(status.value, label) for status, label in STEP_STATUS_LABELS.items()
+            if status != StepStatus.CARRIED]
 
 
 def indicator_choices() -> list[SelectChoice]:
@@ -64,5 +66,12 @@ class StepForm(EditForm):
     due_date = StringField(_l("Due date"), validators=[Required()], render_kw={"placeholder": _l("dd/mm/yyyy (B.E.)")})
     divisions = SelectMultipleField(_l("Responsible divisions"), validators=[Required()], coerce=str,
                                     validate_choice=False)
+    due_date_reason = TextAreaField(_l("Why the due date changes"), render_kw={"rows": 2})
+    confirm_due_date = BooleanField(_l("Yes, use this due date outside the period"))
     submit = SubmitField(_l("Save step"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why this entry is withdrawn"), validators=[Required()], render_kw={"rows": 2})
+    submit = SubmitField(_l("Withdraw entry"))
 

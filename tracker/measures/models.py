@@ -114,11 +114,16 @@ class Measure(db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date]
     position: Mapped[int] = mapped_column(default=0)
+    # Last year's measure whose unfinished steps this one carries on.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("measures.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     organization: Mapped[Organization] = relationship()
     assessment: Mapped[Assessment | None] = relationship()
+    carried_from: Mapped[Measure | None] = relationship(remote_side="Measure.id")
     steps: Mapped[list[Step]] = relationship(
         back_populates="measure", cascade="all, delete-orphan", order_by="Step.position, Step.id"
     )
@@ -146,13 +151,18 @@ class Step(db.Model):
     position: Mapped[int] = mapped_column(default=1)
     text: Mapped[str] = mapped_column(sa.Text)
     due_date: Mapped[date]
+    # The due date the step was created or imported with; changes are in DueDateChange.
+    original_due_date: Mapped[date]
     percent: Mapped[int] = mapped_column(default=0)
     status: Mapped[StepStatus] = mapped_column(enum_column(StepStatus, 20), default=StepStatus.NOT_STARTED)
     version: Mapped[int] = mapped_column(default=1)
+    # The step of last year that this one carries on.
+    carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("steps.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     measure: Mapped[Measure] = relationship(back_populates="steps")
+    carried_from: Mapped[Step | None] = relationship(remote_side="Step.id")
     divisions: Mapped[list[Division]] = relationship(
         secondary=step_divisions, order_by="Division.position, Division.id"
     )
@@ -171,6 +181,20 @@ class Step(db.Model):
     @property
     def is_done(self) -> bool:
         return self.status == StepStatus.DONE
+
+    @property
+    def is_carried(self) -> bool:
+        return self.status == StepStatus.CARRIED
+
+    @property
+    def due_date_moved(self) -> bool:
+        return self.original_due_date is not None and self.original_due_date != self.due_date
+
+
+@event.listens_for(Step, "before_insert")
+def _keep_original_due_date(mapper, connection, target: Step) -> None:
+    if target.original_due_date is None:
+        target.original_due_date = target.due_date
 
 
 class ProgressUpdate(db.Model):
@@ -196,6 +220,53 @@ class ProgressUpdate(db.Model):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="update", order_by="Evidence.id", passive_deletes=True
     )
+    withdrawal: Mapped[ProgressWithdrawal | None] = relationship(back_populates="update", uselist=False)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawal is not None
+
+
+class ProgressWithdrawal(db.Model):
+    """An entry withdrawn as a mistake: the entry stays in the history, marked, and
+    stops counting. One per entry (the unique key makes two withdrawals at once
+    end with one winner)."""
+
+    __tablename__ = "progress_withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_updates.id", ondelete="CASCADE"), unique=True
+    )
+    withdrawn_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(sa.Text)
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="withdrawal")
+    withdrawn_by: Mapped[User] = relationship()
+
+
+class DueDateChange(db.Model):
+    """One change of a step's due date, with its reason. Append-only."""
+
+    __tablename__ = "due_date_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("steps.id", ondelete="CASCADE"), index=True)
+    old_date: Mapped[date]
+    new_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # None when a re-import by the command line changed it.
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    step: Mapped[Step] = relationship(
+        backref=sa.orm.backref("due_date_changes", order_by="DueDateChange.id", passive_deletes=True)
+    )
+    changed_by: Mapped[User | None] = relationship()
 
 
 class Evidence(db.Model):
@@ -237,6 +308,8 @@ def _changed_attributes(target) -> set[str]:
 
 @event.listens_for(ProgressUpdate, "before_update")
 @event.listens_for(Evidence, "before_update")
+@event.listens_for(ProgressWithdrawal, "before_update")
+@event.listens_for(DueDateChange, "before_update")
 def _refuse_history_change(mapper, connection, target) -> None:
     if isinstance(target, Evidence) and _changed_attributes(target) <= EVIDENCE_SETTINGS:
         return
@@ -246,6 +319,7 @@ def _refuse_history_change(mapper, connection, target) -> None:
 
 
 @event.listens_for(ProgressUpdate, "before_delete")
+@event.listens_for(ProgressWithdrawal, "before_delete")
 def _refuse_history_delete(mapper, connection, target) -> None:
     raise HistoryIsAppendOnly(
         f"ProgressUpdate {target.id} is history and cannot be deleted; record a new update"

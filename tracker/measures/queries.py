@@ -19,11 +19,12 @@ from ..ita import INDICATOR_NUMBERS, StepStatus, WorkGroup, below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, step_divisions
+from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, ProgressWithdrawal, Step, step_divisions
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
     StepFacts,
+    days_late_against,
     days_until,
     group_counts,
     mean_progress,
@@ -31,6 +32,12 @@ from .status import (
     urgency_key,
     work_group,
 )
+
+
+def not_withdrawn():
+    """SQL condition: a progress entry that has not been withdrawn (it still counts)."""
+    return ProgressUpdate.id.not_in(sa.select(ProgressWithdrawal.update_id))
+
 
 def fiscal_years_with_measures(organization_id: int) -> list[int]:
     """Fiscal years (BE) in which the organization has measures, newest first."""
@@ -92,7 +99,8 @@ def load_steps(
         if open_from_earlier_years:
             year_filter = sa.or_(
                 year_filter,
-                sa.and_(Measure.fiscal_year < fiscal_year, Step.status != StepStatus.DONE),
+                sa.and_(Measure.fiscal_year < fiscal_year,
+                        Step.status.not_in([StepStatus.DONE, StepStatus.CARRIED])),
             )
         query = query.where(year_filter)
     if division_ids is not None:
@@ -111,7 +119,7 @@ def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
         return {}
     rows = db.session.execute(
         sa.select(ProgressUpdate.step_id, sa.func.max(ProgressUpdate.created_at))
-        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)), not_withdrawn())
         .group_by(ProgressUpdate.step_id)
     )
     return {step_id: value for step_id, value in rows}
@@ -123,7 +131,7 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
         return {}
     newest = (
         sa.select(sa.func.max(ProgressUpdate.id))
-        .where(ProgressUpdate.step_id.in_(list(step_ids)))
+        .where(ProgressUpdate.step_id.in_(list(step_ids)), not_withdrawn())
         .group_by(ProgressUpdate.step_id)
     )
     updates = db.session.scalars(
@@ -132,6 +140,24 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
         .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
     )
     return {u.step_id: u for u in updates}
+
+
+def progress_update_in_org(update_id: int, organization_id: int) -> ProgressUpdate | None:
+    """A progress entry of one of the organization's steps, else None."""
+    return db.session.scalars(
+        sa.select(ProgressUpdate).join(ProgressUpdate.step)
+        .where(ProgressUpdate.id == update_id, Step.organization_id == organization_id)
+    ).first()
+
+
+def carried_successor(step: Step) -> Step | None:
+    """The step of the next year that carries `step` on, if it was carried over."""
+    if step.status != StepStatus.CARRIED:
+        return None
+    return db.session.scalars(
+        sa.select(Step).where(Step.carried_from_id == step.id, Step.organization_id == step.organization_id)
+        .options(selectinload(Step.measure))
+    ).first()
 
 
 def assessment_for_measures(organization_id: int, fiscal_year: int) -> Assessment | None:
@@ -167,6 +193,7 @@ class StepLine:
     group: WorkGroup
     days_left: int  # negative when late
     last_update_at: datetime | None
+    days_late_original: int = 0  # days an open step is past its original due date
 
     @property
     def days_late(self) -> int:
@@ -224,12 +251,20 @@ class Summary:
     def due_soon(self) -> list[StepLine]:
         return sorted((s for s in self.steps if s.group == WorkGroup.DUE_SOON), key=lambda s: s.days_left)
 
-    def steps_matching(self, group: WorkGroup | None = None, indicator: int | None = None) -> list[StepLine]:
-        """The steps behind a figure: one work group and/or one indicator (None: any)."""
+    @property
+    def moved(self) -> list[StepLine]:
+        """Steps whose due date was moved since they were created or imported."""
+        return [line for line in self.steps if line.step.due_date_moved]
+
+    def steps_matching(self, group: WorkGroup | None = None, indicator: int | None = None,
+                       moved: bool = False) -> list[StepLine]:
+        """The steps behind a figure: one work group and/or one indicator (None: any),
+        with `moved` only those whose due date was moved."""
         return [
             line for line in self.steps
             if (group is None or line.group == group)
             and (indicator is None or line.step.measure.indicator_number == indicator)
+            and (not moved or line.step.due_date_moved)
         ]
 
     def measures_matching(self, state: MeasureState | None = None, indicator: int | None = None) -> list[MeasureLine]:
@@ -263,6 +298,7 @@ def step_line(step: Step, today: date, window: int = DUE_SOON_DAYS, last_update_
         group=work_group(step.status, step.due_date, today, window),
         days_left=days_until(step.due_date, today),
         last_update_at=last_update_at,
+        days_late_original=days_late_against(step.original_due_date, step.status, today),
     )
 
 

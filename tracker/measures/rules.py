@@ -1,4 +1,4 @@
-"""What a progress update must say: percent, status, note, work date (pure, no database)."""
+"""What a progress update must say, and the deadlines proposed for a measure's steps (pure, no database)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from ..ita import StepStatus
 from ..text import lazy_text as _l
-from ..thai import ThaiDateError, format_date_numeric, parse_date, to_arabic_digits
+from ..thai import ThaiDateError, format_date_numeric, month_end, parse_date, to_arabic_digits
 from .status import consistent_status
 
 MAX_NOTE_LENGTH = 5000
@@ -54,10 +54,12 @@ def parse_percent(value: object) -> tuple[int | None, object | None]:
 
 
 def parse_status(value: object) -> StepStatus | None:
+    """A status a person may choose; "carried over" is set only by the carry-over."""
     try:
-        return StepStatus(str(value or "").strip())
+        status = StepStatus(str(value or "").strip())
     except ValueError:
         return None
+    return None if status == StepStatus.CARRIED else status
 
 
 def parse_work_date(value: object, *, today: date, earliest: date) -> tuple[date | None, object | None]:
@@ -138,3 +140,22 @@ def check_progress_input(
         return None, errors
     assert number is not None and chosen is not None and day is not None
     return ProgressInput(percent=number, status=chosen, note=text, blocked_reason=reason, work_date=day), {}
+
+
+def propose_due_dates(start: date, end: date, count: int) -> list[date]:
+    """Deadlines for `count` steps done in order over a period (an imported
+    measure's steps, or the steps carried into a new fiscal year).
+
+    Step k of n is due at the end of the month that holds the point k/n of the
+    period, never after the period's last day; the last step is due on that
+    last day.
+    """
+    if count <= 0:
+        return []
+    span = (end - start).days
+    due = []
+    for k in range(1, count + 1):
+        point = start + timedelta(days=span * k // count)
+        due.append(min(month_end(point.year, point.month), end))
+    due[-1] = end
+    return due

@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
 from ..ita import WORK_GROUP_ORDER, MeasureState, StepStatus, WorkGroup
 
-
 DUE_SOON_DAYS = 14
+
+# Steps nobody needs to work on in their own year any more.
+CLOSED = frozenset({StepStatus.DONE, StepStatus.CARRIED})
 
 
 def days_until(due: date, today: date) -> int:
@@ -20,16 +23,23 @@ def days_until(due: date, today: date) -> int:
 
 
 def is_overdue(status: StepStatus, due: date, today: date) -> bool:
-    return status != StepStatus.DONE and due < today
+    return status not in CLOSED and due < today
 
 
 def is_due_soon(status: StepStatus, due: date, today: date, window: int = DUE_SOON_DAYS) -> bool:
-    return status != StepStatus.DONE and 0 <= days_until(due, today) <= window
+    return status not in CLOSED and 0 <= days_until(due, today) <= window
+
+
+def days_late_against(due: date, status: StepStatus, today: date) -> int:
+    """Days an open step is past `due` (its original due date, for instance); 0 otherwise."""
+    return max(0, -days_until(due, today)) if status not in CLOSED else 0
 
 
 def work_group(status: StepStatus, due: date, today: date, window: int = DUE_SOON_DAYS) -> WorkGroup:
     if status == StepStatus.DONE:
         return WorkGroup.DONE
+    if status == StepStatus.CARRIED:
+        return WorkGroup.CARRIED
     if due < today:
         return WorkGroup.OVERDUE
     if days_until(due, today) <= window:
@@ -62,7 +72,7 @@ def urgency_key(status: StepStatus, due: date, today: date) -> tuple[int, int]:
     """Sort key: by group, then the most urgent (or most recently done) first."""
     group = work_group(status, due, today)
     order = WORK_GROUP_ORDER.index(group)
-    if group == WorkGroup.DONE:
+    if group in (WorkGroup.DONE, WorkGroup.CARRIED):
         return order, -due.toordinal()
     return order, due.toordinal()
 
@@ -87,6 +97,8 @@ def measure_state(steps: Iterable[StepFacts], today: date, window: int = DUE_SOO
     facts = list(steps)
     if facts and all(s.status == StepStatus.DONE for s in facts):
         return MeasureState.DONE
+    if facts and all(s.status in CLOSED for s in facts):
+        return MeasureState.CARRIED
     if any(is_overdue(s.status, s.due, today) for s in facts):
         return MeasureState.OVERDUE
     for s in facts:

@@ -1,7 +1,7 @@
 """Pages of measures and steps: reading, recording progress, evidence files, and the administrator's edits."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -9,17 +9,19 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
+from ..clock import utcnow
+from ..errors import DomainError, InvalidFields, NotFound, PermissionDenied, show_on_form
 from ..exports import download, requested_format
-from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..forms import status_for
 from ..orgs.services import divisions_in_use
 from ..scoping import get_in_org_or_404
+from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
-from . import editing, evidence, exports, queries, services, status
+from . import carryover, editing, evidence, exports, queries, services, status, withdrawal
 from .downloads import send_evidence
 from .filters import read_filters
-from .forms import MeasureForm, ProgressForm, StepForm
+from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
 from .models import Evidence, Measure, ProgressUpdate, Step
 from .policy import can_update_step
 
@@ -49,7 +51,7 @@ def step_list():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
-    lines = summary.steps_matching(filters.group, filters.indicator)
+    lines = summary.steps_matching(filters.group, filters.indicator, filters.moved)
     if fmt := requested_format():
         return download(fmt, _("steps-%(year)s", year=filters.fiscal_year), exports.step_columns(), lines,
                         title=_("Steps"))
@@ -99,6 +101,8 @@ def _load_step(step_id: int) -> Step:
         selectinload(Step.measure),
         selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
         selectinload(Step.updates).selectinload(ProgressUpdate.author),
+        selectinload(Step.updates).selectinload(ProgressUpdate.withdrawal),
+        selectinload(Step.due_date_changes),
     )
 
 
@@ -112,9 +116,11 @@ def _progress_form(step: Step, today) -> ProgressForm:
     )
 
 
-def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False):
+def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: int = 200, reattach=False,
+                 withdraw_form: WithdrawForm | None = None, withdraw_id: int | None = None):
     today = organization_today()
     can_update = can_update_step(current_user, step)
+    now = utcnow()
     if can_update and form is None:
         form = _progress_form(step, today)
     return render_template(
@@ -130,6 +136,11 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
         status=status,
+        withdrawable={u.id for u in step.updates if withdrawal.can_withdraw(current_user, u, now)},
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        withdraw_id=withdraw_id,
+        carried_to=queries.carried_successor(step),
+        days_late_original=status.days_late_against(step.original_due_date, step.status, today),
     ), code
 
 
@@ -170,6 +181,28 @@ def record_step_progress(step_id: int):
         return _render_step(_load_step(step_id), form, code=400, reattach=reattach)
     flash(_("Progress saved. Thank you."), "success")
     return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
+
+
+@bp.post("/progress/<int:update_id>/withdraw")
+@login_required
+def withdraw_progress(update_id: int):
+    update = queries.progress_update_in_org(update_id, current_user.organization_id)
+    if update is None:
+        abort(404)
+    step_id = update.step_id
+    form = WithdrawForm()
+    try:
+        withdrawal.withdraw_progress(current_user, update, reason=form.reason.data)
+    except (PermissionDenied, NotFound):
+        raise
+    except InvalidFields as error:
+        show_on_form(form, error)
+        return _render_step(_load_step(step_id), None, code=400, withdraw_form=form, withdraw_id=update_id)
+    except DomainError as error:  # withdrawn already, or progress recorded meanwhile
+        flash(str(error.message), "danger")
+        return redirect(url_for("measures.step_detail", step_id=step_id, _anchor=f"update-{update_id}"))
+    flash(_("The entry has been withdrawn; the step's progress now follows the remaining entries."), "success")
+    return redirect(url_for("measures.step_detail", step_id=step_id, _anchor=f"update-{update_id}"))
 
 
 @bp.route("/evidence/<int:evidence_id>")
@@ -266,12 +299,14 @@ def _step_form_data(step: Step) -> dict:
 
 
 def _render_step_form(form: StepForm, measure: Measure, step: Step | None, *,
-                      conflict: EditConflict | None = None, saved: StepForm | None = None):
+                      conflict: EditConflict | None = None, saved: StepForm | None = None,
+                      needs_confirmation: bool = False):
     choices = divisions_in_use(current_user.organization_id, keep=[d.id for d in step.divisions] if step else ())
     for each in (form, saved) if saved else (form,):
         each.divisions.choices = [SelectChoice(str(d.id), d.name) for d in choices]
     return render_template("measures/step_form.html", form=form, measure=measure, step=step,
-                           division_choices=choices, conflict=conflict, saved=saved), status_for(form, conflict)
+                           division_choices=choices, conflict=conflict, saved=saved,
+                           needs_confirmation=needs_confirmation), status_for(form, conflict)
 
 
 @bp.route("/measures/<int:measure_id>/steps/new", methods=["GET", "POST"])
@@ -304,7 +339,9 @@ def step_edit(step_id: int):
         form = StepForm()
         try:
             editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
-                                division_ids=form.divisions.data or [], base_token=form.edit_token.data)
+                                division_ids=form.divisions.data or [], base_token=form.edit_token.data,
+                                due_date_reason=form.due_date_reason.data,
+                                confirm_due_date=bool(form.confirm_due_date.data))
         except EditConflict as conflict:
             step = _load_step(step_id)
             return _render_step_form(form, step.measure, step, conflict=conflict,
@@ -312,6 +349,8 @@ def step_edit(step_id: int):
         except DomainError as error:
             show_on_form(form, error)
             step = _load_step(step_id)
+            return _render_step_form(form, step.measure, step,
+                                     needs_confirmation=isinstance(error, editing.DueDateNeedsConfirmation))
         else:
             flash(_("The step has been saved."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=step.measure_id, _anchor="steps"))
@@ -338,3 +377,56 @@ def step_remove(step_id: int):
         return redirect(url_for("measures.step_edit", step_id=step_id))
     flash(_("The step has been removed; the remaining steps were renumbered."), "success")
     return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))
+
+
+# --- a new fiscal year ------------------------------------------------------------------
+
+def _carry_over_year(years: list[int], today) -> int | None:
+    """The year to carry over by default: the latest ended year with measures, else the current one."""
+    current = fiscal_year_of(today)
+    ended = [y for y in years if y < current]
+    if ended:
+        return ended[0]
+    return current if current in years else None
+
+
+@bp.route("/fiscal-years/carry-over", methods=["GET", "POST"])
+@admin_required
+def carry_over_page():
+    """เริ่มปีงบประมาณใหม่: choose the unfinished steps of a year to carry into the next, with their new due dates."""
+    org = current_user.organization
+    today = organization_today()
+    years = [y for y in queries.fiscal_years_with_measures(org.id) if y <= fiscal_year_of(today)]
+    year = request.values.get("year", type=int)
+    if year not in years:
+        year = _carry_over_year(years, today)
+    plan = refusal = None
+    errors: dict = {}
+    if year is not None:
+        try:
+            plan = carryover.plan_carry_over(org, year)
+        except carryover.NothingToCarry as error:
+            refusal = error.message
+    if request.method == "POST" and plan is not None:
+        chosen = {}
+        for value in request.form.getlist("carry"):
+            if value.isdigit():
+                chosen[int(value)] = request.form.get(f"due_{value}", "")
+        try:
+            carryover.apply_choices(plan, chosen)
+            carryover.carry_over(current_user, plan)
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as error:
+            errors = getattr(error, "errors", None) or {"": [error.message]}
+            try:  # the page again as it is now; the administrator's input is shown from `typed`
+                plan = carryover.plan_carry_over(org, year)
+            except carryover.NothingToCarry as again:
+                plan, refusal = None, again.message
+        else:
+            flash(_("%(count)s step(s) were carried over into fiscal year %(year)s.", count=plan.chosen_count,
+                    year=plan.to_year), "success")
+            return redirect(url_for("dashboard.overview", year=plan.to_year))
+    return render_template("measures/carry_over.html", plan=plan, refusal=refusal, years=years, year=year,
+                           errors=errors, typed=request.form if request.method == "POST" else None,
+                           today=today), 400 if errors else 200

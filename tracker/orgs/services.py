@@ -177,14 +177,16 @@ def update_division(actor: User, division: Division, *, name: str, short_name: s
 
 
 def open_step_count(division: Division) -> int:
-    """Steps assigned to the division that are not done yet."""
-    from ..measures.models import Step, StepStatus, step_divisions
+    """Steps assigned to the division that are not done yet (a carried-over step goes on in its successor)."""
+    from ..ita import StepStatus
+    from ..measures.models import Step, step_divisions
 
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Step)
         .join(step_divisions, step_divisions.c.step_id == Step.id)
-        .where(step_divisions.c.division_id == division.id, Step.status != StepStatus.DONE)
+        .where(step_divisions.c.division_id == division.id,
+               Step.status.not_in([StepStatus.DONE, StepStatus.CARRIED]))
     )
 
 

@@ -49,7 +49,7 @@ class DayPlan:
 
 def open_steps(organization_id: int) -> list[Step]:
     """Steps not done, of any fiscal year, with their measure and divisions."""
-    query = steps_query(organization_id).where(Step.status != StepStatus.DONE)
+    query = steps_query(organization_id).where(Step.status.not_in([StepStatus.DONE, StepStatus.CARRIED]))
     return list(db.session.scalars(query).unique())
 
 

@@ -131,7 +131,7 @@ def overdue_reminder_day(days_late: int, rules: ReminderRules) -> tuple[bool, bo
 
 def step_notice(status: StepStatus, due: date, today: date, rules: ReminderRules) -> StepNotice | None:
     """The reminder a step calls for on `today`, or None."""
-    if status == StepStatus.DONE:
+    if status in (StepStatus.DONE, StepStatus.CARRIED):
         return None
     left = days_until(due, today)
     if left >= 0:

@@ -340,13 +340,17 @@ def step_status_text(row: StepRow) -> str:
 def step_row(builder: Builder, row: StepRow):
     n = builder.numbers
     result = [builder.paragraph(row.note)] if row.note else []
+    due = [builder.paragraph(n.date_short(row.due_date), align="center")]
+    if row.moved:
+        due.append(builder.paragraph(f"({w.ORIGINAL_PREFIX} {n.date_short(row.original_due_date)})", align="center"))
+        result.append(builder.paragraph(n.moved(row.original_due_date, row.due_date, row.due_date_reason)))
     if row.problems:
         result.append(builder.paragraph([builder.run(f"{w.PROBLEMS_PREFIX} ", bold=True), builder.run(row.problems)]))
     values = [
         [builder.paragraph(n.text(row.number), align="center")],
         [builder.paragraph(row.text)],
         [builder.paragraph(name) for name in row.divisions],
-        [builder.paragraph(n.date_short(row.due_date), align="center")],
+        due,
         [builder.paragraph(step_status_text(row), align="center")],
         [builder.paragraph(n.number(row.percent), align="center")],
         result,

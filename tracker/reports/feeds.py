@@ -17,7 +17,7 @@ from ..audit.services import record
 from ..auth.models import Role, User
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
-from ..ita import INDICATOR_NAMES
+from ..ita import INDICATOR_NAMES, StepStatus
 from ..measures.queries import load_steps
 from ..timeutil import org_timezone, utcnow
 from ..urls import external_url
@@ -154,5 +154,6 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
             changed_at=step.updated_at,
         )
         for step in steps
+        if step.status != StepStatus.CARRIED  # its work, and its date, live in the next year's step
     ]
     return build_calendar(name, about, events, timezone_name=org_timezone(user.organization))

@@ -24,7 +24,8 @@ from ..auth.models import User
 from ..auth.permissions import ensure_admin_of
 from ..errors import NotFound
 from ..extensions import db
-from ..measures.models import Evidence, Measure, ProgressUpdate, Step
+from ..measures.models import Evidence, Measure, ProgressUpdate, ProgressWithdrawal, Step
+from ..measures.queries import not_withdrawn
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
 from . import wording
@@ -196,6 +197,7 @@ def public_progress(org: Organization, fiscal_year: int, today: date) -> PublicP
             Evidence.is_public.is_(True),
             Measure.organization_id == org.id,
             Measure.fiscal_year == fiscal_year,
+            not_withdrawn(),
         )
         .order_by(Evidence.id)
     )
@@ -206,10 +208,11 @@ def public_progress(org: Organization, fiscal_year: int, today: date) -> PublicP
 
 
 def public_evidence(org: Organization, evidence_id: int) -> Evidence:
-    """A file the organization made public; NotFound otherwise."""
+    """A file the organization made public (of an entry not withdrawn); NotFound otherwise."""
     evidence = db.session.scalars(
         sa.select(Evidence).where(
-            Evidence.id == evidence_id, Evidence.organization_id == org.id, Evidence.is_public.is_(True)
+            Evidence.id == evidence_id, Evidence.organization_id == org.id, Evidence.is_public.is_(True),
+            Evidence.update_id.not_in(sa.select(ProgressWithdrawal.update_id)),
         )
     ).first()
     if evidence is None:

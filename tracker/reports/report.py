@@ -40,6 +40,12 @@ class StepRow:
     evidence_count: int = 0  # files attached to the step's updates so far
     updated_on: date | None = None  # local date of the latest update
     update_id: int | None = None
+    original_due_date: date | None = None  # set only when the due date was moved
+    due_date_reason: str = ""  # why it was last moved
+
+    @property
+    def moved(self) -> bool:
+        return self.original_due_date is not None and self.original_due_date != self.due_date
 
 
 @dataclass(frozen=True)
@@ -231,6 +237,8 @@ def step_row(
     evidence_count: int = 0,
     updated_on: date | None = None,
     update_id: int | None = None,
+    original_due_date: date | None = None,
+    due_date_reason: str = "",
 ) -> StepRow:
     return StepRow(
         step_id=step_id,
@@ -246,6 +254,8 @@ def step_row(
         evidence_count=evidence_count,
         updated_on=updated_on,
         update_id=update_id,
+        original_due_date=original_due_date if original_due_date != due_date else None,
+        due_date_reason=(due_date_reason or "").strip(),
     )
 
 

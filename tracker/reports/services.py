@@ -22,8 +22,8 @@ from ..auth.permissions import ensure_same_org
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..ita import INDICATOR_NAMES, StepStatus  # the official Thai names, whatever the reader's language
-from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step
-from ..measures.queries import assessment_for_measures
+from ..measures.models import Assessment, DueDateChange, Evidence, Measure, ProgressUpdate, Step
+from ..measures.queries import assessment_for_measures, not_withdrawn
 from ..orgs.models import Organization
 from ..timeutil import org_timezone, to_local
 from . import report as model
@@ -90,7 +90,7 @@ def latest_updates_until(
     organization_id: int, fiscal_year: int, before: datetime | None
 ) -> dict[int, ProgressUpdate]:
     """The newest update of each step of the year recorded before `before` (all when None)."""
-    conditions = [ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year))]
+    conditions = [ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year)), not_withdrawn()]
     if before is not None:
         conditions.append(ProgressUpdate.created_at < before)
     ranked = (
@@ -112,11 +112,21 @@ def latest_updates_until(
     return {u.step_id: u for u in updates}
 
 
+def due_date_reasons(organization_id: int, fiscal_year: int) -> dict[int, str]:
+    """Why each moved step of the year was last moved (one query)."""
+    rows = db.session.execute(
+        sa.select(DueDateChange.step_id, DueDateChange.reason)
+        .where(DueDateChange.step_id.in_(_year_steps(organization_id, fiscal_year)))
+        .order_by(DueDateChange.id)
+    )
+    return {step_id: reason for step_id, reason in rows}
+
+
 def steps_with_updates(organization_id: int, fiscal_year: int) -> set[int]:
     return set(
         db.session.scalars(
             sa.select(ProgressUpdate.step_id)
-            .where(ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year)))
+            .where(ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year)), not_withdrawn())
             .distinct()
         )
     )
@@ -127,7 +137,7 @@ def evidence_counts_until(organization_id: int, fiscal_year: int, before: dateti
     query = (
         sa.select(ProgressUpdate.step_id, sa.func.count(Evidence.id))
         .join(Evidence, Evidence.update_id == ProgressUpdate.id)
-        .where(ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year)))
+        .where(ProgressUpdate.step_id.in_(_year_steps(organization_id, fiscal_year)), not_withdrawn())
         .group_by(ProgressUpdate.step_id)
     )
     if before is not None:
@@ -209,6 +219,7 @@ def build_report(
     evidence = evidence_counts_until(org.id, fiscal_year, before)
     # Management's follow-up is internal: the public page (`current`) leaves it out.
     threads = {} if current else instruction_threads_until(org.id, [m.id for m in measures], before, tz_name)
+    reasons = due_date_reasons(org.id, fiscal_year)
 
     divisions = {}
     sections = []
@@ -224,6 +235,8 @@ def build_report(
                 status, percent = StepStatus.NOT_STARTED, 0
             else:  # never updated: as it was recorded
                 status, percent = step.status, step.percent
+            if step.status == StepStatus.CARRIED:
+                status = StepStatus.CARRIED  # whatever the entries said, the work went on next year
             local = to_local(update.created_at, tz_name) if update is not None else None
             rows.append(
                 model.step_row(
@@ -240,6 +253,8 @@ def build_report(
                     evidence_count=evidence.get(step.id, 0),
                     updated_on=local.date() if local is not None else None,
                     update_id=update.id if update is not None else None,
+                    original_due_date=step.original_due_date,
+                    due_date_reason=reasons.get(step.id, ""),
                 )
             )
         sections.append(

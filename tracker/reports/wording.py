@@ -29,6 +29,7 @@ STEP_STATUS = {
     StepStatus.IN_PROGRESS: "อยู่ระหว่างดำเนินการ",
     StepStatus.DONE: "ดำเนินการแล้วเสร็จ",
     StepStatus.BLOCKED: "ติดปัญหาอุปสรรค",
+    StepStatus.CARRIED: "ยกไปดำเนินการในปีงบประมาณถัดไป",
 }
 
 # The steps by group, as the dashboard counts them (exclusive: a late step is only late).
@@ -38,6 +39,7 @@ WORK_GROUP = {
     WorkGroup.IN_PROGRESS: "อยู่ระหว่างดำเนินการ (ยังไม่ถึงกำหนด)",
     WorkGroup.NOT_STARTED: "ยังไม่ได้ดำเนินการ (ยังไม่ถึงกำหนด)",
     WorkGroup.DONE: "ดำเนินการแล้วเสร็จ",
+    WorkGroup.CARRIED: "ยกไปดำเนินการในปีงบประมาณถัดไป",
 }
 WORK_GROUP_ORDER = tuple(WORK_GROUP_ORDER)
 
@@ -46,8 +48,10 @@ MEASURE_STATE = {
     MeasureState.ON_TRACK: "เป็นไปตามแผน",
     MeasureState.AT_RISK: "มีความเสี่ยงไม่แล้วเสร็จตามกำหนด",
     MeasureState.OVERDUE: "มีขั้นตอนเกินกำหนด",
+    MeasureState.CARRIED: "ยกขั้นตอนที่ยังไม่แล้วเสร็จไปปีงบประมาณถัดไป",
 }
-MEASURE_STATE_ORDER = (MeasureState.DONE, MeasureState.ON_TRACK, MeasureState.AT_RISK, MeasureState.OVERDUE)
+MEASURE_STATE_ORDER = (MeasureState.DONE, MeasureState.ON_TRACK, MeasureState.AT_RISK, MeasureState.OVERDUE,
+                       MeasureState.CARRIED)
 
 OVERDUE = "เกินกำหนด"
 MEASURES_TOTAL = "จำนวนมาตรการทั้งหมด"
@@ -76,6 +80,9 @@ COL_STEP_NO = "ขั้นตอนที่"
 COL_STEP = "ขั้นตอนหรือวิธีการดำเนินการ"
 COL_DIVISIONS = "ผู้รับผิดชอบ"
 COL_DUE = "กำหนดแล้วเสร็จ"
+COL_ORIGINAL_DUE = "กำหนดเดิม"
+COL_DUE_REASON = "เหตุผลที่เลื่อนกำหนด"
+ORIGINAL_PREFIX = "เดิม"
 COL_STATUS = "สถานะ"
 COL_OVERDUE = "เกินกำหนด"
 COL_PERCENT = "ร้อยละความก้าวหน้า"
@@ -186,6 +193,12 @@ class Numbers:
 
     def fiscal_year(self, year: int) -> str:
         return thai.format_fiscal_year(year, self.thai_digits)
+
+    def moved(self, original: date, current: date, reason: str) -> str:
+        """`เลื่อนจาก 30 เม.ย. 2569 เป็น 10 ธ.ค. 2569 — เหตุผล …`."""
+        text = (f"เลื่อนจาก {thai.format_date_medium(original, self.thai_digits)} "
+                f"เป็น {thai.format_date_medium(current, self.thai_digits)}")
+        return f"{text} — เหตุผล {self.text(reason)}" if reason else text
 
     def period(self, start: date, end: date) -> str:
         return f"{self.date(start)} {PERIOD_SEPARATOR} {self.date(end)}"

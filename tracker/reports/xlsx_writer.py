@@ -102,6 +102,8 @@ def step_columns(numbers: Numbers) -> list[Column]:
         Column(w.COL_STEP, 50, lambda m, s: text(s.text), "wrap"),
         Column(w.COL_DIVISIONS, 22, lambda m, s: text(", ".join(s.divisions)), "wrap"),
         Column(w.COL_DUE, 14, lambda m, s: s.due_date, "date"),
+        Column(w.COL_ORIGINAL_DUE, 14, lambda m, s: s.original_due_date if s.moved else None, "date"),
+        Column(w.COL_DUE_REASON, 35, lambda m, s: text(s.due_date_reason) if s.moved else "", "wrap"),
         Column(w.COL_STATUS, 20, lambda m, s: w.STEP_STATUS[s.status], "wrap"),
         Column(w.COL_OVERDUE, 10, lambda m, s: w.YES if s.overdue else "", "text"),
         Column(w.COL_PERCENT, 12, lambda m, s: s.percent, "integer"),

@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=i18n.format_date,
         date_short=lambda value: i18n.format_date(value, "short"),
+        date_medium=lambda value: i18n.format_date(value, "medium"),
         datetime=i18n.format_datetime,
         score=i18n.format_score,
         fiscal_year=i18n.format_fiscal_year,
