@@ -205,7 +205,8 @@ def measure_rows(rng, rows, org_id, fiscal_year, assessment_id, divisions, heads
             percent, status, updates = progress_of(rng, start, due, today)
             rows["steps"].append({
                 "id": step_id, "organization_id": org_id, "measure_id": measure_id, "position": position,
-                "text": rng.choice(STEP_TEXTS), "due_date": due, "percent": percent, "status": status,
+                "text": rng.choice(STEP_TEXTS), "due_date": due, "original_due_date": due, "percent": percent,
+                "status": status,
                 "version": 1 + len(updates), "created_at": now, "updated_at": now,
             })
             for division_id in responsible:

@@ -239,7 +239,7 @@ def test_a_password_set_by_an_administrator_must_be_changed_at_sign_in(office, a
 def test_a_new_account_with_an_administrators_password_must_change_it(office):
     org, division, admin = office
     user = services.create_user(org, email="typed@example.org", display_name="พิมพ์ให้", role="staff",
-                                password="typed-by-admin-2569", actor=admin)
+                                password="typed-by-admin-2569", divisions=[division], actor=admin)
     assert user.must_change_password
     cli_user = services.create_user(org, email="cli@example.org", display_name="คำสั่ง", role="admin",
                                     password="typed-at-the-console", actor=None)

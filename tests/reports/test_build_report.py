@@ -64,7 +64,7 @@ def test_summary_and_measure_states(report_org):
     assert (summary.measures, summary.steps) == (2, 4)
     # The dashboard's groups: the blocked step, due on 28 February, is late, and only late.
     assert summary.steps_by_group == {WorkGroup.OVERDUE: 1, WorkGroup.DUE_SOON: 0, WorkGroup.IN_PROGRESS: 0,
-                                      WorkGroup.NOT_STARTED: 1, WorkGroup.DONE: 2}
+                                      WorkGroup.NOT_STARTED: 1, WorkGroup.DONE: 2, WorkGroup.CARRIED: 0}
     assert summary.progress == pytest.approx((100 + 0 + 30 + 100) / 4, abs=0.05)
     assert report.measures[0].state == MeasureState.ON_TRACK
     assert report.measures[1].state == MeasureState.OVERDUE

@@ -51,7 +51,7 @@ def build(measures: list[list[tuple]]) -> tuple[ProgressReport, Summary]:
             due = TODAY + timedelta(days=offset)
             rows.append(step_row(step_id=step_id, number=number, text=f"ขั้นตอน {step_id}", divisions=["กองคลัง"],
                                  due_date=due, as_of=TODAY, status=status, percent=percent))
-            step = SimpleNamespace(id=step_id, status=status, percent=percent, due_date=due)
+            step = SimpleNamespace(id=step_id, status=status, percent=percent, due_date=due, original_due_date=due)
             lines.append(step_line(step, TODAY))
         sections.append(measure_section(measure_id=index, indicator_number=index, indicator_name="ตัวชี้วัด",
                                         title=f"มาตรการ {index}", start_date=date(2025, 10, 1),
@@ -134,6 +134,7 @@ def test_a_late_step_is_counted_once(app):
     report, summary = build([[(StepStatus.IN_PROGRESS, 50, -3), (StepStatus.DONE, 100, -10),
                               (StepStatus.NOT_STARTED, 0, -1), (StepStatus.BLOCKED, 10, 30)]])
     assert report.summary.steps_by_group == {WorkGroup.OVERDUE: 2, WorkGroup.DUE_SOON: 0,
-                                             WorkGroup.IN_PROGRESS: 1, WorkGroup.NOT_STARTED: 0, WorkGroup.DONE: 1}
+                                             WorkGroup.IN_PROGRESS: 1, WorkGroup.NOT_STARTED: 0, WorkGroup.DONE: 1,
+                                             WorkGroup.CARRIED: 0}
     with app.test_request_context():
         assert sum(docx_groups(report).values()) == 4

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..web.routing import page_number
 from . import services
 from .models import Notice, NoticeKind
 
@@ -25,7 +26,7 @@ def target_url(notice: Notice) -> str:
 @bp.route("/notifications")
 @login_required
 def notices():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     items = services.notices_of(current_user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "inbox/notices.html",
