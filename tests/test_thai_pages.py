@@ -22,6 +22,8 @@ from tracker.auth.models import Role, User
 from tracker.demo.report import import_demo_report
 from tracker.demo.services import add_demo_progress, ensure_demo_organization, publish_demo_page
 from tracker.extensions import db
+from tracker.instructions.services import answer_instruction, write_instruction
+from tracker.instructions.models import Instruction
 from tracker.labels import AUDIT_ACTION_LABELS
 from tracker.measures.models import Assessment, Evidence, Measure, Step, StepStatus, Tool
 from tracker.ita import MeasureState, WorkGroup
@@ -35,7 +37,8 @@ SEED = ROOT / "tests" / "fixtures" / "ita_report_muangphia_2568.txt"
 PASSWORD = "demo-password-123"
 
 # Not pages: files, feeds, health checks and the static folder.
-NOT_PAGES = {"static", "main.health", "calendar.feed", "measures.evidence_file", "public.evidence_file"}
+NOT_PAGES = {"static", "main.health", "calendar.feed", "measures.evidence_file", "public.evidence_file",
+             "instructions.file", "drafting.document"}
 # Codes a page must never show as they are stored.
 CODE_ENUMS = (StepStatus, Role, WorkGroup, MeasureState, OrgKind, DeliveryStatus, NotificationKind, ItemKind,
               FeedScope)
@@ -166,6 +169,13 @@ def demo(ctx, fixed_today, client, sign_in, imports_dir):
     db.session.commit()
     users = {u.role: u for u in db.session.scalars(sa.select(User).where(User.organization_id == org.id))}
     admin = users[Role.ADMIN]
+    # An instruction with its answer, for the thread page (the demo's own comes with a late step).
+    head = users[Role.DIVISION_HEAD]
+    step = next(s for s in db.session.scalars(sa.select(Step).where(Step.organization_id == org.id).order_by(Step.id))
+                if {d.id for d in s.divisions} & head.division_ids)
+    instruction = write_instruction(users[Role.EXECUTIVE], step.measure, step=step, body="เร่งรัดการดำเนินการ")
+    answer_instruction(head, instruction, body="รับทราบ จะดำเนินการภายในสัปดาห์นี้")
+    db.session.commit()
     # Things the walk should find in the audit log, the outbox, the calendar and the importer.
     sign_in(admin, PASSWORD)
     for output in REPORT_OUTPUTS[:3]:
@@ -194,6 +204,8 @@ def url_values(org, users, token) -> dict:
         "token": token,
         "slug": org.slug,
         "fiscal_year": 2569,
+        "year": 2568,  # the demo's assessment, for the ITA document pages
+        "instruction_id": first(Instruction, Instruction.organization_id == org.id),
     }
 
 
