@@ -2,6 +2,7 @@
 `make run PORT=… HOST=…` gives that address to every process it starts."""
 import email
 import json
+from datetime import date, timedelta
 import os
 import re
 import shutil
@@ -79,8 +80,9 @@ def test_the_commands_make_run_starts_write_e_mails_that_link_to_its_address(tmp
     commands = [
         ["db", "upgrade"],
         ["demo", "setup"],
-        # The demo lives in the present: today it has late steps and steps due within 14 days.
-        ["reminders", "run"],
+        # The demo lives in the present (it has late steps whatever today is), and a late
+        # step is reminded every 7 days: a week of daily runs writes step reminders.
+        *(["reminders", "run", "--date", (date.today() + timedelta(days=n)).isoformat()] for n in range(7)),
         ["reminders", "send-pending"],
     ]
     result = subprocess.run([sys.executable, "-c", script, json.dumps(commands)], cwd=ROOT, env=env,
