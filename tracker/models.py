@@ -1,6 +1,6 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
-from .auth.models import LoginAttempt, Membership, Role, User
+from .auth.models import LoginAttempt, Membership, Role, User, UserSession
 from .measures.models import (
     Assessment,
     Evidence,
@@ -50,5 +50,6 @@ __all__ = [
     "StepStatus",
     "Tool",
     "User",
+    "UserSession",
     "step_divisions",
 ]

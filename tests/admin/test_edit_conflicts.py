@@ -18,7 +18,9 @@ REFUSED = "ข้อมูลนี้ถูกแก้ไขโดยผู้
 
 
 def actions():
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    """The changes recorded (sign-ins and sign-outs left out)."""
+    return db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%"))
+                              .order_by(AuditEvent.id)).all()
 
 
 def signed_in(app, user):

@@ -62,6 +62,10 @@ FIELD_LABELS = {
     "steps_removed": _l("Steps removed"),
     "new_divisions": _l("New divisions"),
     "progress_updates": _l("Progress updates"),
+    "ip": _l("Address"),
+    "user_agent": _l("Browser"),
+    "trusted_device": _l("From a device that signed in before"),
+    "sessions_ended": _l("Sessions signed out"),
 }
 CALENDAR_SCOPES = {
     "mine": _l("Deadlines of my divisions"),

@@ -39,3 +39,7 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("th", "ไทย"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Save"))
+
+
+class EndSessionForm(FlaskForm):
+    """The buttons that sign a session out (only the CSRF token)."""

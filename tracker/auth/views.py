@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ..errors import ValidationFailed
 from ..extensions import db
-from . import services
-from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from ..timeutil import utcnow
+from . import services, sessions, web
+from .forms import ChangePasswordForm, EndSessionForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -32,19 +33,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.email.data, form.password.data, ip=request.remote_addr or ""
-            )
+            user = services.authenticate(form.email.data, form.password.data, client=web.client_info(),
+                                         device=web.device_nonce(form.email.data))
         except services.TooManyAttempts as error:
+            db.session.commit()  # the refused attempt is not counted; the clean-up is kept
             form.password.errors.append(str(error.message))
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # the attempt is recorded, successful or not
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         if user is None:
+            db.session.commit()  # the failure is counted
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
         else:
-            session.pop("locale", None)
-            login_user(user, remember=form.remember.data)
+            web.complete_sign_in(user, remember=form.remember.data)
+            db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
@@ -52,41 +53,86 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    services.sign_out(current_user._get_current_object(), web.current_session_id(), client=web.client_info())
+    db.session.commit()
+    web.finish_sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _render_account(password_form: ChangePasswordForm, status: int = 200):
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/account.html", password_form=password_form,
+        language_form=LanguageForm(locale=current_user.locale or "th"),
+        sessions=sessions.active_sessions(user, now=utcnow(), idle=web.idle_timeout()),
+        current_session_id=web.current_session_id(), end_form=EndSessionForm(),
+    ), status
 
 
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    language_form = LanguageForm(locale=current_user.locale or "th")
-    return render_template(
-        "auth/account.html", password_form=ChangePasswordForm(), language_form=language_form
-    )
+    return _render_account(ChangePasswordForm())
 
 
 @bp.post("/account/password")
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("The current password is not correct."))
-        else:
-            try:
-                services.change_password(user, form.new_password.data, actor=user)
-            except ValidationFailed as error:
-                form.new_password.errors.append(str(error.message))
-            else:
-                db.session.commit()
-                # The password change replaced the session token: sign in again here.
-                login_user(user, fresh=True)
-                flash(_("Your password has been changed."), "success")
-                return redirect(url_for("auth.account"))
-    language_form = LanguageForm(locale=current_user.locale or "th")
-    return render_template("auth/account.html", password_form=form, language_form=language_form), 400
+    if not form.validate_on_submit():
+        return _render_account(form, 400)
+    user = current_user._get_current_object()
+    try:
+        ok = services.verify_current_password(user, form.current_password.data, client=web.client_info(),
+                                              device=web.device_nonce(user.email))
+    except services.TooManyAttempts as error:
+        db.session.commit()
+        form.current_password.errors.append(str(error.message))
+        return _render_account(form, 429)
+    if not ok:
+        db.session.commit()  # counted as a failed sign-in
+        form.current_password.errors.append(_("The current password is not correct."))
+        return _render_account(form, 400)
+    try:
+        services.change_password(user, form.new_password.data, actor=user, client=web.client_info(),
+                                 keep_session_id=web.current_session_id())
+    except ValidationFailed as error:
+        db.session.rollback()
+        form.new_password.errors.append(str(error.message))
+        return _render_account(form, 400)
+    db.session.commit()
+    flash(_("Your password has been changed. Every other session has been signed out."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    try:
+        ended = services.end_other_session(current_user._get_current_object(), session_id,
+                                           client=web.client_info())
+    except ValidationFailed as error:
+        flash(str(error.message), "warning")
+        return redirect(url_for("auth.account"))
+    db.session.commit()
+    if ended:
+        flash(_("That session has been signed out."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def sign_out_everywhere():
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object(), client=web.client_info())
+    db.session.commit()
+    web.finish_sign_out()
+    flash(_("You have signed out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/account/language")

@@ -1,0 +1,28 @@
+"""Sign-in events in the audit trail: who signed in or out, failed, was slowed down, from where and with what browser."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..audit import services as audit
+from ..audit.models import AuditEvent
+from .clients import UNKNOWN, Client
+from .models import User
+
+# What the audit log's "Sign-ins and sign-outs" filter shows.
+SIGN_IN_ACTION_PREFIX = "auth."
+PASSWORD_ACTIONS = ("user.password",)
+
+
+def record_security_event(
+    user: User, action: str, *, actor: User | None, client: Client = UNKNOWN, **details: Any
+) -> AuditEvent:
+    """Record an event about `user`'s sign-in or credentials in their organization's trail.
+
+    `actor` is who did it: the user themself, an administrator, or None (a
+    failed or refused attempt proves nothing about who made it). Second-factor changes call this too, with their own
+    action names (each needs a label in tracker.labels.AUDIT_ACTION_LABELS).
+    """
+    return audit.record(
+        user.organization_id, actor, action, user, ip=client.ip, user_agent=client.user_agent, **details
+    )
+
