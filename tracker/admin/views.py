@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from ..audit import export as audit_export
 from ..audit import queries as audit_queries
 from ..audit.models import AuditEvent
 from ..auth import services as user_services
@@ -323,7 +324,8 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
     form.actor.choices = [SelectChoice("", _("Anyone")),
                           SelectChoice("system", _("The system (command line, scheduled jobs)"))] + [
         SelectChoice(str(u.id), u.display_name) for u in users]
-    form.action.choices = [SelectChoice("", _("Any change"))] + [
+    form.action.choices = [SelectChoice("", _("Any change")),
+                           SelectChoice(audit_queries.SIGN_IN_GROUP, _("Sign-ins, sign-outs and passwords"))] + [
         SelectChoice(audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=target_label(t)))
         for t in targets
     ] + [SelectChoice(a, action_label(a)) for a in actions]
@@ -345,9 +347,8 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
     return filters
 
 
-@bp.route("/audit")
-@admin_required
-def audit():
+def _audit_query():
+    """The filter form and the organization's events it selects (the page and the CSV file share it)."""
     users = list(db.session.scalars(
         sa.select(User).where(User.organization_id == current_user.organization_id).order_by(User.display_name)))
     form = AuditFilterForm(request.args)
@@ -356,9 +357,25 @@ def audit():
         current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
     if form.actor.data == "system":
         query = query.where(AuditEvent.actor_id.is_(None))
+    return form, query
+
+
+@bp.route("/audit")
+@admin_required
+def audit():
+    form, query = _audit_query()
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
     events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, events=events, page_args=args)
+
+
+@bp.route("/audit.csv")
+@admin_required
+def audit_csv():
+    _, query = _audit_query()
+    body = audit_export.events_csv(db.session.scalars(query), tz_name=org_timezone(current_user.organization))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="audit-{current_user.organization.slug}.csv"'})

@@ -11,6 +11,9 @@ from ..extensions import db
 from .models import AuditEvent
 
 TARGET_PREFIX = "target:"
+# The filter for sign-ins, sign-outs, lockouts and password changes.
+SIGN_IN_GROUP = "group:sign-in"
+SIGN_IN_ACTION_PREFIX = "auth."
 
 
 def local_day_start(day: date, tz_name: str) -> datetime:
@@ -27,8 +30,9 @@ def events_query(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> sa.Select:
-    """Events of the organization. `action` is an action ("step.progress") or
-    `target:<Type>` for every action on one kind of record; dates are the
+    """Events of the organization. `action` is an action ("step.progress"),
+    `target:<Type>` for every action on one kind of record, or `SIGN_IN_GROUP`
+    for sign-in events and password changes; dates are the
     organization's calendar days, both included."""
     query = (
         sa.select(AuditEvent)
@@ -39,7 +43,10 @@ def events_query(
     if actor_id is not None:
         query = query.where(AuditEvent.actor_id == actor_id)
     if action:
-        if action.startswith(TARGET_PREFIX):
+        if action == SIGN_IN_GROUP:
+            query = query.where(sa.or_(AuditEvent.action.startswith(SIGN_IN_ACTION_PREFIX),
+                                       AuditEvent.action == "user.password"))
+        elif action.startswith(TARGET_PREFIX):
             query = query.where(AuditEvent.target_type == action[len(TARGET_PREFIX):])
         else:
             query = query.where(AuditEvent.action == action)

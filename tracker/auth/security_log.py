@@ -8,10 +8,6 @@ from ..audit.models import AuditEvent
 from .clients import UNKNOWN, Client
 from .models import User
 
-# What the audit log's "Sign-ins and sign-outs" filter shows.
-SIGN_IN_ACTION_PREFIX = "auth."
-PASSWORD_ACTIONS = ("user.password",)
-
 
 def record_security_event(
     user: User, action: str, *, actor: User | None, client: Client = UNKNOWN, **details: Any
