@@ -73,7 +73,7 @@ def test_administrators_see_filter_and_download_sign_in_events(app, make_org, ma
     db.session.commit()
 
     page = client.get("/admin/audit?action=group:sign-in").get_data(as_text=True)
-    assert "เข้าสู่ระบบไม่สำเร็จ" in page and "192.0.2.44" in page and "Firefox" in page
+    assert "เข้าสู่ระบบไม่สำเร็จ" in page and "192.0.2.44" in page and "Firefox, Linux" in page
     # The clerk's failure and sign-in and the administrator's sign-in; not the renaming, not the outsider.
     assert "3 รายการ" in page and "outsider@example.org" not in page and "=1+1" not in page
     assert 'href="/admin/audit.csv?action=group:sign-in"' in page

@@ -107,6 +107,10 @@ def field_value(name: str, value) -> str:
                 continue
     if name == "percent":
         return f"{value}%"
+    if name == "user_agent":  # the whole text is in the CSV download
+        from ..auth.clients import describe_browser
+
+        return describe_browser(value)
     if name == "digest_weekday" and isinstance(value, int) and 0 <= value <= 6:
         return str(WEEKDAY_NAMES[value])
     if name == "scope" and value in CALENDAR_SCOPES:
