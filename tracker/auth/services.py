@@ -177,7 +177,8 @@ def authenticate(
     email: str, password: str, *, ip: str = "", now: datetime | None = None,
     client: Client | None = None, device: str | None = None,
 ) -> User | None:
-    """The active user with this e-mail and password, or None.
+    """The active user with this e-mail and password, or None. Only the
+    password: `record_sign_in` follows once the user is really in.
 
     A wrong password, an unknown e-mail and a deactivated account give the
     same answer, so the sign-in page reveals nothing about who has an account.
@@ -188,12 +189,13 @@ def authenticate(
     now = now or utcnow()
     client = client or Client.of(ip, "")
     key = (email or "").strip().lower()[:254]
-    user = _check_password(key, password, client=client, device=device, now=now, counts_as_sign_in=True)
-    if user is None:
-        return None
-    user.last_login_at = now
-    record_security_event(user, "auth.login", actor=user, client=client, trusted_device=device is not None)
-    return user
+    return _check_password(key, password, client=client, device=device, now=now, counts_as_sign_in=True)
+
+
+def record_sign_in(user: User, *, client: Client, trusted_device: bool, now: datetime | None = None) -> None:
+    """The user is in (password and any second factor checked): note the time and audit it."""
+    user.last_login_at = now or utcnow()
+    record_security_event(user, "auth.login", actor=user, client=client, trusted_device=trusted_device)
 
 
 def verify_current_password(user: User, password: str, *, client: Client, device: str | None = None,

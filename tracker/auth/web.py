@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
 from ..timeutil import utcnow
-from . import devices, sessions
+from . import devices, services, sessions
 from .clients import Client
 from .models import User
 
@@ -29,12 +29,15 @@ def device_nonce(email: str) -> str | None:
 
 
 def complete_sign_in(user: User, *, remember: bool) -> None:
-    """After the password (and any further check) passed: open a server-side session,
-    give the browser a device cookie for this account, renew the CSRF token. The caller commits."""
+    """After the password (and any second factor) passed: record the sign-in, open a
+    server-side session, give the browser a device cookie for this account and a new
+    CSRF token. The caller commits."""
     config = current_app.config
+    client, now = client_info(), utcnow()
+    services.record_sign_in(user, client=client, trusted_device=device_nonce(user.email) is not None, now=now)
     lifetime = timedelta(days=config["REMEMBER_DAYS"]) if remember else timedelta(
         hours=config["SESSION_ABSOLUTE_HOURS"])
-    sessions.start_session(user, remember=remember, client=client_info(), now=utcnow(), lifetime=lifetime)
+    sessions.start_session(user, remember=remember, client=client, now=now, lifetime=lifetime)
     # A token seen before sign-in (by a script on a shared computer, say) must not work after it.
     session.pop("csrf_token", None)
     session.pop("locale", None)
