@@ -46,3 +46,20 @@ def test_signing_out_a_phone_from_the_office_computer(page, browser, live_server
         page.screenshot(path=str(artifacts / "audit-sign-ins-phone.png"), full_page=True)
     finally:
         phone_context.close()
+
+
+def test_an_unknown_browser_is_told_how_long_to_wait(page, artifacts, make_org, make_user):
+    from tracker.auth import throttle
+
+    user = make_user(make_org())
+    page.set_viewport_size(PHONE)
+    for attempt in range(throttle.PER_ACCOUNT.free + 1):
+        page.goto("/login")
+        page.fill("#email", user.email)
+        page.fill("#password", "not-the-password" if attempt < throttle.PER_ACCOUNT.free else "x" * 12)
+        with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as sent:
+            page.click("#submit")
+    assert sent.value.status == 429
+    page.console_errors.remove(f"429 {sent.value.url}")  # the slow-down is the point, not a fault
+    assert "กรุณารอ 1 นาที" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / "sign-in-slowed-down-phone.png"), full_page=True)
