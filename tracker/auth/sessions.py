@@ -12,10 +12,6 @@ from ..extensions import db
 from .clients import Client
 from .models import User, UserSession
 
-# last_seen_at is written at most this often, not on every request.
-TOUCH_EVERY = timedelta(minutes=1)
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -38,8 +34,11 @@ def is_expired(record: UserSession, *, now: datetime, idle: timedelta) -> bool:
     return now >= record.expires_at or (not record.remember and now - record.last_seen_at >= idle)
 
 
-def load_session(token: str, *, now: datetime, idle: timedelta) -> tuple[User | None, bool]:
-    """The active user whose live session `token` names, and whether the row changed (the caller commits)."""
+def load_session(token: str, *, now: datetime, idle: timedelta,
+                 touch_every: timedelta = timedelta(minutes=1)) -> tuple[User | None, bool]:
+    """The active user whose live session `token` names, and whether the row changed (the caller commits).
+
+    last_seen_at is written at most every `touch_every`, not on every request."""
     if not token:
         return None, False
     record = db.session.scalars(
@@ -54,7 +53,7 @@ def load_session(token: str, *, now: datetime, idle: timedelta) -> tuple[User | 
     user = record.user
     user.session_record_token = token
     user.current_session_id = record.id
-    if now - record.last_seen_at >= TOUCH_EVERY:
+    if now - record.last_seen_at >= touch_every:
         record.last_seen_at = now
         return user, True
     return user, False

@@ -65,7 +65,9 @@ def finish_sign_out() -> None:
 
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the live session's user; writes last-seen (and drops an expired record) at once."""
-    user, changed = sessions.load_session(token, now=utcnow(), idle=idle_timeout())
+    user, changed = sessions.load_session(
+        token, now=utcnow(), idle=idle_timeout(),
+        touch_every=timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]))
     if changed:
         db.session.commit()
     return user
