@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     "testing"); without it, APP_ENV chooses. `overrides` replace single
     settings (tests use them for the database URL and instance path).
     """
+    from flask import Flask
+
     from config import CONFIGS, config_from_environment
 
     if config is None:
@@ -61,10 +64,14 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     configure_logging(app)
     init_extensions(app)
+
+    from .web import transaction
+
+    transaction.init_app(app)
     register_domains(app)
     add_security_headers(app)
 
-    from .errors import register_error_pages
+    from .web.errors import register_error_pages
 
     register_error_pages(app)
     return app
@@ -92,9 +99,10 @@ def configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     import sqlalchemy as sa
 
-    from . import i18n, labels
+    from . import labels
     from . import models  # noqa: F401  (every table in the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .web import locale
 
     db.init_app(app)
     with app.app_context():
@@ -107,10 +115,10 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(
         app,
-        locale_selector=i18n.select_locale,
+        locale_selector=locale.select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    i18n.init_app(app)
+    locale.init_app(app)
     labels.init_app(app)
 
     login_manager.init_app(app)
@@ -141,6 +149,7 @@ DOMAINS = (
     "orgs",
     "measures",
     "importer",
+    "drafting",
     "dashboard",
     "admin",
     "reminders",

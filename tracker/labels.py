@@ -5,8 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .measures.models import StepStatus
-from .measures.status import MeasureState, WorkGroup
+from .ita import MeasureState, StepStatus, WorkGroup
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {
@@ -89,6 +88,17 @@ AUDIT_ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.password": _l("Password changed"),
+    "user.invite": _l("Invitation sent"),
+    "user.invitation_accepted": _l("Invitation accepted, password chosen"),
+    "user.password_reset_requested": _l("Password reset link sent"),
+    "user.password_reset": _l("Password reset with an e-mailed link"),
+    "user.two_factor_on": _l("Two-step sign-in turned on"),
+    "user.two_factor_off": _l("Two-step sign-in turned off"),
+    "user.two_factor_reset": _l("Two-step sign-in reset by an administrator"),
+    "user.recovery_codes": _l("New recovery codes made"),
+    "user.recovery_code_used": _l("Signed in with a recovery code"),
+    "org.require_two_factor": _l("Two-step sign-in requirement changed"),
+    "user.language": _l("Language changed"),
     "auth.login": _l("Signed in"),
     "auth.login_failed": _l("Failed sign-in"),
     "auth.password_check_failed": _l("Wrong current password on the account page"),
@@ -109,6 +119,8 @@ AUDIT_ACTION_LABELS = {
     "assessment.create": _l("ITA scores entered"),
     "assessment.update": _l("ITA scores corrected"),
     "assessment.import": _l("ITA report imported"),
+    "ita_draft.save": _l("ITA analysis report drafted"),
+    "ita_draft.adopt": _l("Drafted measures made the next fiscal year's"),
     "step.delete": _l("Step deleted by a new import"),
     "reminders.settings": _l("Reminder rules changed"),
     "reminders.preferences": _l("Notification settings changed"),

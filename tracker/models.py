@@ -1,6 +1,9 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
+from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
 from .auth.models import LoginAttempt, Membership, Role, User, UserSession
+from .drafting.models import DocumentText, MeasureDraft
+from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
     Evidence,
@@ -8,8 +11,6 @@ from .measures.models import (
     Measure,
     ProgressUpdate,
     Step,
-    StepStatus,
-    Tool,
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
@@ -24,16 +25,21 @@ from .reminders.models import (
 from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
+    "AccountToken",
+    "RecoveryCode",
+    "TwoFactor",
     "Assessment",
     "AuditEvent",
     "CalendarFeed",
     "Division",
+    "DocumentText",
     "Evidence",
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
     "LoginAttempt",
     "Measure",
+    "MeasureDraft",
     "Membership",
     "Notification",
     "NotificationItem",

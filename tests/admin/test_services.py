@@ -1,6 +1,5 @@
 """Managing users and divisions: admins only, audited, no admin locks themselves out, no change is overwritten."""
 import pytest
-import sqlalchemy as sa
 
 from tracker.auth import services as users
 from tracker.auth.clients import Client
@@ -8,16 +7,11 @@ from tracker.auth.services import authenticate, generate_password, user_edit_val
 from tracker.concurrency import EditConflict, edit_token
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.models import Role
 from tracker.orgs import services as divisions
 
 from tests.conftest import TEST_PASSWORD
-
-
-def actions():
-    """The changes recorded (sign-ins and sign-outs left out)."""
-    return db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%"))
-                              .order_by(AuditEvent.id)).all()
+from tests.helpers import actions
 
 
 @pytest.fixture

@@ -1,12 +1,18 @@
 """Users, roles, sign-in and permissions."""
-from flask import Flask
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import web
+    from . import account_views, web
     from .cli import users_cli
     from .views import bp
 
     web.init_app(app)
     app.register_blueprint(bp)
+    account_views.init_app(app)
     app.cli.add_command(users_cli)

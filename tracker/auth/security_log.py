@@ -15,11 +15,12 @@ def record_security_event(
     """Record an event about `user`'s sign-in or credentials in their organization's trail.
 
     `actor` is who did it: the user themself, an administrator, or None (a
-    failed or refused attempt proves nothing about who made it). Second-factor
-    changes call this too, with their own action names, e.g.
-    `record_security_event(user, "auth.second_factor_on", actor=user, client=web.client_info())`.
-    Each action needs a label in tracker.labels.AUDIT_ACTION_LABELS, and
-    actions starting with "auth." appear under the audit log's sign-in filter.
+    failed or refused attempt proves nothing about who made it). Each action
+    needs a label in tracker.labels.AUDIT_ACTION_LABELS. Actions starting with
+    "auth." appear under the audit log's sign-in filter by their prefix; the
+    changes of passwords and two-step sign-in (tracker.auth.totp,
+    tracker.auth.invitations) keep their "user." names and are listed in
+    tracker.audit.queries.SIGN_IN_ACTIONS.
     """
     return audit.record(
         user.organization_id, actor, action, user, ip=client.ip, user_agent=client.user_agent, **details

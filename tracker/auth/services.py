@@ -18,13 +18,19 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
-from . import sessions, throttle
+from . import sessions, throttle, totp
+from .account_models import AccountToken
 from .clients import UNKNOWN, Client
 from .models import LoginAttempt, Membership, Role, User, new_session_token, password_hash_method
+from .passwords import MIN_PASSWORD_LENGTH, check_password_policy  # noqa: F401  (MIN_PASSWORD_LENGTH: forms)
+from .notices import notify_account_locked, notify_password_changed
 from .permissions import ensure_admin_of
 from .security_log import record_security_event
 
-MIN_PASSWORD_LENGTH = 10
+# The one answer for an address that cannot be given to a new or changed
+# account, whether it is taken here or in another organization: the answer
+# must not tell an administrator who has an account elsewhere.
+EMAIL_UNUSABLE = _l("This e-mail address cannot be used. Please use another one.")
 
 
 @functools.cache
@@ -44,12 +50,8 @@ def normalize_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+def validate_password(password: str, *, email: str = "", name: str = "") -> None:
+    check_password_policy(password, email=email, name=name)
 
 
 def parse_role(value: str | Role) -> Role:
@@ -76,7 +78,7 @@ def create_user(
     email: str,
     display_name: str,
     role: Role | str,
-    password: str,
+    password: str | None,
     divisions: Iterable[Division] = (),
     head_of: Iterable[Division] = (),
     locale: str | None = None,
@@ -84,7 +86,10 @@ def create_user(
 ) -> User:
     """Create a user of `org`, member of `divisions` and head of `head_of`.
 
-    `actor` is the administrator doing it (None from the command line).
+    `actor` is the administrator doing it (None from the command line); a
+    password an administrator chose in the web must be changed at first
+    sign-in. `password=None` leaves the account without a usable password,
+    for an invitation (`tracker.auth.invitations`).
     """
     if actor is not None:
         ensure_admin_of(actor, org.id)
@@ -93,9 +98,10 @@ def create_user(
     if not display_name:
         raise ValidationFailed(_l("Please give the person's name."), field="display_name")
     role = parse_role(role)
-    validate_password(password)
+    if password is not None:
+        validate_password(password, email=email, name=display_name)
     if email_taken(email):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
     head_ids = {d.id for d in head_of}
     member_of = {d.id: d for d in [*divisions, *head_of]}
     for division in member_of.values():
@@ -111,7 +117,9 @@ def create_user(
         role=role,
         locale=locale,
     )
-    user.set_password(password)
+    # Nobody knows a random password: an invited account has none until its owner sets one.
+    user.set_password(password if password is not None else secrets.token_urlsafe(32))
+    user.must_change_password = password is not None and actor is not None
     user.memberships = [
         Membership(division_id=division_id, is_head=division_id in head_ids)
         for division_id in member_of
@@ -143,34 +151,71 @@ class TooManyAttempts(DomainError):
         self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
+def _wait_turn(key: str, *, client: Client, device: str | None, now: datetime) -> None:
+    """Serialize attempts on this account, address and device, and raise
+    `TooManyAttempts` while this client must wait (tracker.auth.throttle)."""
+    throttle.lock(f"account:{key}", f"ip:{client.ip}", f"device:{device or ''}")
+    throttle.prune(now)
+    wait = throttle.required_wait(email=key, ip=client.ip, device=device, now=now)
+    if wait:
+        raise TooManyAttempts(wait)
+
+
+def _note_lockout(user: User, key: str, *, client: Client, device: str | None, now: datetime) -> None:
+    """After a failed attempt on a known account: the failure that starts the delays is a
+    lockout, audited and told to the owner by e-mail (once, not at every further failure)."""
+    if throttle.reached_limit(email=key, device=device, now=now):
+        record_security_event(user, "auth.lockout", actor=None, client=client, trusted_device=device is not None)
+        notify_account_locked(user, now)
+
+
 def _check_password(key: str, password: str, *, client: Client, device: str | None, now: datetime,
                     counts_as_sign_in: bool) -> User | None:
     """Check a password under the sign-in limits and record the attempt.
 
     `device` is the nonce of a valid device cookie for `key` (None for an
     untrusted client). The same answer and the same work whether or not
-    the account exists.
+    the account exists. A right password of an account with two-step sign-in
+    is not yet a success (which would reset the failure counts): the code
+    step records the attempt (`check_sign_in_code`).
     """
-    throttle.lock(f"account:{key}", f"ip:{client.ip}", f"device:{device or ''}")
-    throttle.prune(now)
-    wait = throttle.required_wait(email=key, ip=client.ip, device=device, now=now)
-    if wait:
-        raise TooManyAttempts(wait)
+    _wait_turn(key, client=client, device=device, now=now)
     user = db.session.scalars(sa.select(User).where(User.email == key)).first() if key else None
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password or "")
         ok = False
     else:
         ok = user.check_password(password or "") and user.active
-    db.session.add(LoginAttempt(email=key, ip=client.ip, device=device or "", succeeded=ok, created_at=now))
-    db.session.flush()
+    if not (ok and counts_as_sign_in and totp.is_enabled(user)):
+        db.session.add(LoginAttempt(email=key, ip=client.ip, device=device or "", succeeded=ok, created_at=now))
+        db.session.flush()
     if user is not None and not ok:
         record_security_event(user, "auth.login_failed" if counts_as_sign_in else "auth.password_check_failed",
                               actor=None, client=client, trusted_device=device is not None)
-        if throttle.reached_limit(email=key, device=device, now=now):
-            record_security_event(user, "auth.lockout", actor=None, client=client,
-                                  trusted_device=device is not None)
+        _note_lockout(user, key, client=client, device=device, now=now)
     return user if ok else None
+
+
+def check_sign_in_code(user: User, code: str, *, client: Client, device: str | None = None,
+                       now: datetime | None = None) -> str | None:
+    """The second step of a sign-in, under the same limits as the password:
+    "totp" or "recovery" if the code is accepted, None if not.
+
+    A wrong code is a failed sign-in of the account (audited, counted towards
+    the delays and the lockout e-mail); an accepted one is the success that
+    resets the counts. Raises `TooManyAttempts` while this client must wait.
+    The caller commits either way."""
+    now = now or utcnow()
+    _wait_turn(user.email, client=client, device=device, now=now)
+    method = totp.verify_sign_in(user, code, now) if user.active else None
+    db.session.add(LoginAttempt(email=user.email, ip=client.ip, device=device or "", succeeded=bool(method),
+                                created_at=now))
+    db.session.flush()
+    if not method:
+        record_security_event(user, "auth.login_failed", actor=None, client=client,
+                              trusted_device=device is not None, second_step=True)
+        _note_lockout(user, user.email, client=client, device=device, now=now)
+    return method
 
 
 def authenticate(
@@ -183,7 +228,8 @@ def authenticate(
     A wrong password, an unknown e-mail and a deactivated account give the
     same answer, so the sign-in page reveals nothing about who has an account.
     Raises `TooManyAttempts` while this client must wait (tracker.auth.throttle;
-    the caller commits either way, so that the attempt is counted). `device`
+    nothing of such a refused attempt needs saving). The caller commits a
+    failure, so that it is counted. `device`
     is the nonce of the browser's device cookie for this e-mail, if any.
     """
     now = now or utcnow()
@@ -234,14 +280,39 @@ def end_other_session(user: User, session_id: int, *, client: Client) -> bool:
     return bool(ended)
 
 
-def change_password(user: User, new_password: str, *, actor: User | None = None,
+def end_links(user: User, now: datetime) -> None:
+    """Every unused link of the user stops working (their password was just set)."""
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def change_password(user: User, new_password: str, *, actor: User | None = None, now: datetime | None = None,
                     client: Client | None = None, keep_session_id: int | None = None) -> None:
-    """Set a new password and end every session of the user but `keep_session_id`
-    (the browser of a user changing their own password stays signed in)."""
-    validate_password(new_password)
+    """Set a new password, end every session of the user but `keep_session_id`
+    (the browser of a user changing their own password stays signed in) and
+    every link that could set another one, and tell the owner by e-mail. A
+    password an administrator chose must be changed by its owner at the next sign-in."""
+    validate_password(new_password, email=user.email, name=user.display_name)
     user.set_password(new_password)
+    user.must_change_password = actor is not None and actor.id != user.id
+    end_links(user, now or utcnow())
     ended = sessions.end_sessions(user, keep_id=keep_session_id)
     record_security_event(user, "user.password", actor=actor, client=client or UNKNOWN, sessions_ended=ended)
+    notify_password_changed(user, now)
+
+
+def set_language(user: User, locale: str, languages) -> None:
+    """The language a user reads the pages and e-mails in."""
+    if locale not in languages:
+        raise ValidationFailed(_l("Choose one of the languages offered."), field="locale")
+    if user.locale != locale:
+        record(user.organization_id, user, "user.language", user, changes={"locale": [user.locale, locale]})
+        user.locale = locale
+        db.session.flush()
 
 
 # Letters and digits that cannot be mistaken for one another when read aloud
@@ -325,7 +396,7 @@ def update_user(
         raise ValidationFailed(_l("Please give the person's name."), field="display_name")
     email = normalize_email(email)
     if email_taken(email, except_user_id=user.id):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
     role = parse_role(role)
     _refuse_self_lockout(actor, user, role=role, active=user.active)
     members, heads = _memberships(user, division_ids, head_ids)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..timeutil import utcnow
-from . import services, sessions, web
+from ..web.transaction import save_refusal
+from . import second_step, services, sessions, web
 from .forms import ChangePasswordForm, EndSessionForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -36,16 +36,18 @@ def login():
             user = services.authenticate(form.email.data, form.password.data, client=web.client_info(),
                                          device=web.device_nonce(form.email.data))
         except services.TooManyAttempts as error:
-            db.session.commit()  # the refused attempt is not counted; the clean-up is kept
+            # Answered 429: nothing is saved, the refused attempt is not counted.
             form.password.errors.append(str(error.message))
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         if user is None:
-            db.session.commit()  # the failure is counted
+            # Answered 200, so the owner commits: the failure is counted.
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+        elif second_step.needs_second_factor(user):
+            return second_step.ask_for_second_factor(user, remember=form.remember.data,
+                                                       next_url=request.args.get("next"))
         else:
             web.complete_sign_in(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
@@ -54,7 +56,6 @@ def login():
 @login_required
 def logout():
     services.sign_out(current_user._get_current_object(), web.current_session_id(), client=web.client_info())
-    db.session.commit()
     web.finish_sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -87,21 +88,18 @@ def change_password():
         ok = services.verify_current_password(user, form.current_password.data, client=web.client_info(),
                                               device=web.device_nonce(user.email))
     except services.TooManyAttempts as error:
-        db.session.commit()
         form.current_password.errors.append(str(error.message))
         return _render_account(form, 429)
     if not ok:
-        db.session.commit()  # counted as a failed sign-in
+        save_refusal()  # counted as a failed sign-in
         form.current_password.errors.append(_("The current password is not correct."))
         return _render_account(form, 400)
     try:
         services.change_password(user, form.new_password.data, actor=user, client=web.client_info(),
                                  keep_session_id=web.current_session_id())
     except ValidationFailed as error:
-        db.session.rollback()
         form.new_password.errors.append(str(error.message))
         return _render_account(form, 400)
-    db.session.commit()
     flash(_("Your password has been changed. Every other session has been signed out."), "success")
     return redirect(url_for("auth.account"))
 
@@ -117,7 +115,6 @@ def end_session(session_id: int):
     except ValidationFailed as error:
         flash(str(error.message), "warning")
         return redirect(url_for("auth.account"))
-    db.session.commit()
     if ended:
         flash(_("That session has been signed out."), "success")
     return redirect(url_for("auth.account"))
@@ -129,7 +126,6 @@ def sign_out_everywhere():
     if not EndSessionForm().validate_on_submit():
         abort(400)
     services.sign_out_everywhere(current_user._get_current_object(), client=web.client_info())
-    db.session.commit()
     web.finish_sign_out()
     flash(_("You have signed out on every device."), "info")
     return redirect(url_for("auth.login"))
@@ -140,6 +136,5 @@ def sign_out_everywhere():
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        current_user.locale = form.locale.data
-        db.session.commit()
+        services.set_language(current_user._get_current_object(), form.locale.data, current_app.config["LANGUAGES"])
     return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))

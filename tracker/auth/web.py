@@ -63,6 +63,13 @@ def finish_sign_out() -> None:
     session.pop("csrf_token", None)
 
 
+def sign_out_here() -> None:
+    """End this browser's session, if it has one (a password set with a link ends them all anyway)."""
+    if current_user.is_authenticated:
+        sessions.end_sessions(current_user, only_id=current_session_id())
+    finish_sign_out()
+
+
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the live session's user; writes last-seen (and drops an expired record) at once."""
     user, changed = sessions.load_session(

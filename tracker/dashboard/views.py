@@ -5,11 +5,12 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..i18n import format_fiscal_year
+from ..ita import MeasureState, WorkGroup
 from ..labels import INDICATOR_NAMES
-from ..main.views import organization_today
 from ..measures import queries
 from ..measures.filters import read_filters
-from ..measures.status import DUE_SOON_DAYS, MeasureState, WorkGroup
+from ..measures.status import DUE_SOON_DAYS
+from ..web.current import organization_today
 from . import charts
 
 bp = Blueprint("dashboard", __name__)

@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli_support import require_organization
 from ..errors import DomainError
+from ..orgs.services import require_organization
 from ..extensions import db
 from ..timeutil import org_today, utcnow
 from .delivery import deliver_pending

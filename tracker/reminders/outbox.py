@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
 from ..extensions import db
-from ..measures.models import Step, StepStatus
+from ..ita import StepStatus
+from ..measures.models import Step
 from ..measures.queries import default_fiscal_year, steps_query, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow
@@ -20,7 +21,7 @@ from .models import Notification, NotificationItem, NotificationKind, ReminderRu
 from .rules import OpenStep, Person, PlannedItem, ReminderRules, plan_day
 from .services import escalations_only_by_user, rules_for
 from .sqlutil import insert_unless_exists
-from .transport import new_message_id
+from .mail_settings import new_message_id
 
 log = logging.getLogger("tracker.reminders")
 

@@ -6,7 +6,8 @@ Jobs:
   (08:00 Asia/Bangkok by default), then the sender;
 - `send`: the sender, every REMINDER_SEND_EVERY_MINUTES;
 - `lease`: takes or renews the database lease; a process that takes it over
-  catches up today's run;
+  catches up today's run; it also runs the sender when a page asked to wake it
+  (`lease.wake_sender`, the administrator's "retry now");
 - `sync`: follows changes of the organizations' settings and catches up a
   run that was missed (a new organization, a send time moved earlier).
 
@@ -81,6 +82,7 @@ class ReminderScheduler:
             held, taken_over = self._may_act(now)
             if taken_over:
                 catch_up(now)
+            if held and (lease.take_wake_request() or taken_over):
                 deliver_pending(now=now, sender=self.holder)
             return held
 
@@ -148,7 +150,7 @@ class ReminderScheduler:
     def build(self) -> BlockingScheduler:
         config = self.app.config
         scheduler = BlockingScheduler(timezone=ZoneInfo(config["TIMEZONE"]))
-        heartbeat_seconds = max(5, self.lease_seconds // 4)
+        heartbeat_seconds = lease.heartbeat_seconds(config)
         send_minutes = max(1, int(config.get("REMINDER_SEND_EVERY_MINUTES", 5)))
         # Interval jobs: a late one still runs once (coalesce), within one interval;
         # a run that is still going blocks the next (max_instances=1).

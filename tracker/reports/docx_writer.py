@@ -155,15 +155,8 @@ def with_namespace(xml: str) -> str:
     return f"{xml[:tag_end]} {nsdecls('w')}{xml[tag_end:]}"
 
 
-def set_up_document(builder: Builder, report: ProgressReport) -> None:
-    document = builder.document
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
-    section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
-    section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
-    section.footer_distance = Cm(1.0)
-
+def use_thai_font(document) -> None:
+    """TH Sarabun New at the body size in every font slot of the document's defaults and styles."""
     # Defaults of the whole document and of the Normal style: every slot, Thai size.
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
@@ -186,6 +179,22 @@ def set_up_document(builder: Builder, report: ProgressReport) -> None:
             fonts.attrib.pop(qn(f"w:{slot}"), None)
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
             fonts.set(qn(f"w:{slot}"), FONT)
+
+
+def landscape_a4(section) -> None:
+    """An A4 landscape section with the documents' margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
+    section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
+    section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
+    section.footer_distance = Cm(1.0)
+
+
+def set_up_document(builder: Builder, report: ProgressReport) -> None:
+    document = builder.document
+    section = document.sections[0]
+    landscape_a4(section)
+    use_thai_font(document)
 
     properties = document.core_properties
     properties.title = w.REPORT_TITLE

@@ -12,9 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..measures.models import StepStatus, Tool
-from ..importer.rules import below_pass_mark
-from ..measures.status import MeasureState, StepFacts, is_overdue, mean_progress, measure_state
+from ..ita import MeasureState, StepStatus, Tool, below_pass_mark
+from ..measures.status import StepFacts, is_overdue, mean_progress, measure_state
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from ..auth.models import User
 from ..auth.permissions import ensure_same_org
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..importer.rules import INDICATOR_NAMES  # the official Thai names, whatever the reader's language
-from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step, StepStatus
+from ..ita import INDICATOR_NAMES, StepStatus  # the official Thai names, whatever the reader's language
+from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step
 from ..measures.queries import assessment_for_measures
 from ..orgs.models import Organization
 from ..timeutil import org_timezone, to_local

@@ -13,8 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import thai
-from ..measures.models import StepStatus, Tool
-from ..measures.status import MeasureState
+from ..ita import MeasureState, StepStatus, Tool
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PUBLIC_TITLE = "ผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
+from ..audit.models import AuditEvent
 from ..labels import action_label, target_label
 from ..timeutil import to_local
-from .display import field_label, field_value, visible_details
-from .models import AuditEvent
+from .audit_display import field_label, field_value, visible_details
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "steps": _l("Steps"),
     "email": _l("E-mail"),
     "role": _l("Role"),
+    "locale": _l("Language"),
     "name": _l("Name"),
     "display_name": _l("Name"),
     "short_name": _l("Short name"),
@@ -66,6 +67,7 @@ FIELD_LABELS = {
     "user_agent": _l("Browser"),
     "trusted_device": _l("From a device that signed in before"),
     "sessions_ended": _l("Sessions signed out"),
+    "second_step": _l("At the code step of two-step sign-in"),
 }
 CALENDAR_SCOPES = {
     "mine": _l("Deadlines of my divisions"),
@@ -98,7 +100,7 @@ def field_value(name: str, value) -> str:
         return format_date(date.fromisoformat(value))
     if name in ("status", "role"):
         from ..auth.models import Role
-        from ..measures.models import StepStatus
+        from ..ita import StepStatus
 
         for kind in (StepStatus, Role):
             try:
