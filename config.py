@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -76,6 +77,22 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Server-side sessions (tracker.auth.sessions): a session unused this long
+    # ends; one without "keep me signed in" ends after SESSION_ABSOLUTE_HOURS
+    # anyway, one with it after REMEMBER_DAYS (at most 30).
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+    SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 24)
+    REMEMBER_DAYS = max(1, min(env_int("REMEMBER_DAYS", 30), 30))
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    SESSION_TOUCH_SECONDS = 60  # how often a session's "last active" is written
+    # The cookie that lets a browser that signed in before keep signing in
+    # while someone guesses the account's password elsewhere.
+    DEVICE_COOKIE_NAME = "device"
+    # How many reverse proxies stand in front (nginx: 1): the client's address
+    # then comes from X-Forwarded-For. TRUSTED_PROXIES is the same setting.
+    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", env_int("TRUSTED_PROXIES", 0))
+    HSTS_ENABLED = env_bool("HSTS", False)
+    HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while someone types
 
@@ -136,9 +153,17 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HTTPS only from now on; HSTS=0 on a plain-HTTP intranet (browsers ignore it there anyway).
+    HSTS_ENABLED = env_bool("HSTS", SESSION_COOKIE_SECURE)
 
     @classmethod
     def init_app(cls, app) -> None:
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # `__Host-`: the browser accepts the cookie only over HTTPS, from this
+            # host, for every path: no sibling sub-domain can plant or read it.
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+            app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
+            app.config["DEVICE_COOKIE_NAME"] = "__Host-device"
         if not app.config.get("SECRET_KEY"):
             raise RuntimeError(
                 "SECRET_KEY is not set. Production refuses to start without it: "
@@ -155,6 +180,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+    # A slow fixture must not add the "last active" write to a request whose queries a test counts.
+    SESSION_TOUCH_SECONDS = 3600
     APP_BASE_URL = "http://tracker.test"
     APP_BASE_URL_SET = True
     SERVER_NAME = None

@@ -88,6 +88,8 @@ def app(database_url, tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema()
+        # "heads": while branches' migrations wait to be chained at merge, every one is applied
+        # (tests/test_migrations.py still insists on a single head).
         flask_migrate.upgrade()
     yield app
     with app.app_context():

@@ -20,8 +20,9 @@ def count(model) -> int:
 
 
 def actions() -> list[str]:
-    """The audit trail's actions, oldest first."""
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    """The audit trail's changes, oldest first (sign-ins and sign-outs, `auth.*`, left out)."""
+    return db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%"))
+                              .order_by(AuditEvent.id)).all()
 
 
 def error_next_to(body: str, field: str, *, marked_invalid: bool = False) -> str:

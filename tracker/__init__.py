@@ -25,6 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The browser features the application never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "midi",
+                    "accelerometer", "gyroscope", "magnetometer", "display-capture")
+)
+
+
 def create_app(config: Any = None, **overrides: Any) -> Flask:
     """Build the application.
 
@@ -52,6 +60,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.init_app(app)
+    trust_proxies(app)
 
     configure_logging(app)
     init_extensions(app)
@@ -68,6 +77,17 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy every request comes from the proxy's address: with
+    PROXY_FIX_X_FOR = the number of proxies in front, the client's address
+    (for sign-in limits and the audit trail) and scheme come from their headers."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def configure_logging(app: Flask) -> None:
     """Our own messages at LOG_LEVEL; libraries only when they warn."""
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
@@ -81,7 +101,6 @@ def init_extensions(app: Flask) -> None:
 
     from . import labels
     from . import models  # noqa: F401  (every table in the metadata)
-    from .auth.models import User
     from .extensions import babel, csrf, db, login_manager, migrate
     from .web import locale
 
@@ -111,11 +130,9 @@ def init_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Please sign in to open this page.")
 
-    @login_manager.user_loader
-    def load_user(token: str) -> User | None:
-        return db.session.scalars(
-            sa.select(User).where(User.session_token == token, User.active.is_(True))
-        ).first()
+    from .auth.web import load_user
+
+    login_manager.user_loader(load_user)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -158,10 +175,22 @@ def register_domains(app: Flask) -> None:
 
 
 def add_security_headers(app: Flask) -> None:
+    from flask import request
+    from flask_login import current_user
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config.get("HSTS_ENABLED"):
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # Signed-in pages and downloads must not stay in a shared computer's cache or a proxy.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
         return response

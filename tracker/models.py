@@ -1,7 +1,7 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
 from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
-from .auth.models import LoginAttempt, Membership, Role, User
+from .auth.models import LoginAttempt, Membership, Role, User, UserSession
 from .drafting.models import DocumentText, MeasureDraft
 from .inbox.models import Notice, NoticeKind
 from .instructions.models import Instruction, InstructionFile, InstructionReply, instruction_divisions
@@ -64,5 +64,6 @@ __all__ = [
     "Tool",
     "User",
     "instruction_divisions",
+    "UserSession",
     "step_divisions",
 ]

@@ -2,6 +2,7 @@
 import pytest
 
 from tracker.auth import services as users
+from tracker.auth.clients import Client
 from tracker.auth.services import authenticate, generate_password, user_edit_values
 from tracker.concurrency import EditConflict, edit_token
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed
@@ -159,7 +160,8 @@ def test_a_new_password_or_a_sign_in_leaves_a_user_form_valid(org_admin, make_us
     user = make_user(org, divisions=[palad])
     opened = edit_token(user_edit_values(user))
     users.set_password_for(admin, user, "another-password-1")
-    assert authenticate(user.email, "another-password-1") == user  # records the last sign-in
+    assert authenticate(user.email, "another-password-1") == user
+    users.record_sign_in(user, client=Client(), trusted_device=False)  # the last sign-in is recorded
     db.session.commit()
     changes = users.update_user(admin, user, display_name="ชื่อใหม่", email=user.email, role="staff",
                                 division_ids=[palad.id], base_token=opened)

@@ -9,7 +9,7 @@ from tracker import create_app
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.models import AuditEvent, Notification, Organization
-from tracker.web.transaction import after_commit, keep_if_refused
+from tracker.web.transaction import after_commit, save_refusal
 from tests.conftest import empty_tables
 
 
@@ -70,12 +70,17 @@ def owner_app(app, database_url, tmp_path_factory):
         add_org("answered-refused")
         after_commit(lambda: seen_after_commit.append("must not run"), once_answered=True)
         return "the form again", 400
-    @test_app.post("/t/kept")
-    def kept():
-        db.session.add(Organization(name="attempt", slug="attempt"))  # as a sign-in adds its attempt
-        keep_if_refused(Organization)
-        db.session.add(Organization(name="after", slug="after"))
-        return "the form again, with its errors", 400
+    @test_app.post("/t/refusal-saved")
+    def refusal_saved():
+        add_org("refusal-saved")
+        save_refusal()
+        return "a wrong password, counted", 400
+
+    @test_app.post("/t/refusal-saved-then-raised")
+    def refusal_saved_then_raised():
+        add_org("refusal-then-raised")
+        save_refusal()
+        raise RuntimeError("the view fails after asking to keep its refusal")
 
     @test_app.get("/t/read")
     def read():
@@ -123,9 +128,10 @@ def test_a_form_shown_again_with_errors_writes_nothing(owner):
     assert committed_names() == set()
 
 
-def test_rows_kept_if_refused_are_saved_after_the_rollback_and_nothing_else(owner):
-    assert owner.post("/t/kept").status_code == 400
-    assert committed_names() == {"attempt"}
+def test_a_refusal_the_view_asks_to_keep_is_committed_but_not_after_an_exception(owner):
+    assert owner.post("/t/refusal-saved").status_code == 400
+    assert owner.post("/t/refusal-saved-then-raised").status_code == 500
+    assert committed_names() == {"refusal-saved"}
 
 
 def test_a_get_never_commits(owner):
@@ -158,9 +164,11 @@ def test_a_report_export_records_its_audit_event_and_nothing_else(client, sign_i
     org = make_org()
     make_measure(org, fiscal_year=2569)
     sign_in(make_user(org, Role.STAFF))
+    before = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0  # the sign-in's own event
     response = client.get("/reports/export?fiscal_year=2569&as_of=16/03/2569&output=print")
     assert response.status_code == 200
-    assert [e.action for e in db.session.scalars(sa.select(AuditEvent))] == ["report.export"]
+    assert [e.action for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id > before))] == [
+        "report.export"]
 
 
 def test_work_once_answered_runs_after_the_answer_in_a_transaction_of_its_own(owner, owner_app):

@@ -63,6 +63,11 @@ FIELD_LABELS = {
     "steps_removed": _l("Steps removed"),
     "new_divisions": _l("New divisions"),
     "progress_updates": _l("Progress updates"),
+    "ip": _l("Address"),
+    "user_agent": _l("Browser"),
+    "trusted_device": _l("From a device that signed in before"),
+    "sessions_ended": _l("Sessions signed out"),
+    "second_step": _l("At the code step of two-step sign-in"),
 }
 CALENDAR_SCOPES = {
     "mine": _l("Deadlines of my divisions"),
@@ -111,6 +116,10 @@ def field_value(name: str, value) -> str:
                 continue
     if name == "percent":
         return f"{value}%"
+    if name == "user_agent":  # the whole text is in the CSV download
+        from ..auth.clients import describe_browser
+
+        return describe_browser(value)
     if name == "digest_weekday" and isinstance(value, int) and 0 <= value <= 6:
         return str(WEEKDAY_NAMES[value])
     if name == "scope" and value in CALENDAR_SCOPES:

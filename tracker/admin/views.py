@@ -1,12 +1,13 @@
 """Administration pages (admins only): users, divisions, ITA scores and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from . import audit_export
 from ..audit import queries as audit_queries
 from ..auth import invitations
 from ..auth import queries as user_queries
@@ -305,7 +306,8 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
     form.actor.choices = [SelectChoice("", _("Anyone")),
                           SelectChoice("system", _("The system (command line, scheduled jobs)"))] + [
         SelectChoice(str(u.id), u.display_name) for u in users]
-    form.action.choices = [SelectChoice("", _("Any change"))] + [
+    form.action.choices = [SelectChoice("", _("Any change")),
+                           SelectChoice(audit_queries.SIGN_IN_GROUP, _("Sign-ins, passwords and two-step sign-in"))] + [
         SelectChoice(audit_queries.TARGET_PREFIX + t, _("Anything about: %(kind)s", kind=target_label(t)))
         for t in targets
     ] + [SelectChoice(a, action_label(a)) for a in actions]
@@ -327,14 +329,29 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
     return filters
 
 
-@bp.route("/audit")
-@admin_required
-def audit():
+def _audit_query():
+    """The filter form and the organization's events it selects (the page and the CSV file share it)."""
     users = user_queries.users_by_name(current_user.organization_id)
     form = AuditFilterForm(request.args)
     filters = _audit_filters(form, users)
     query = audit_queries.events_query(current_user.organization_id, tz_name=org_timezone(current_user.organization),
                                        system_only=form.actor.data == "system", **filters)
+    return form, query
+
+
+@bp.route("/audit")
+@admin_required
+def audit():
+    form, query = _audit_query()
     events = db.paginate(query, page=page_number(), per_page=AUDIT_PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, events=events, page_args=args)
+
+
+@bp.route("/audit.csv")
+@admin_required
+def audit_csv():
+    _, query = _audit_query()
+    body = audit_export.events_csv(audit_queries.all_events(query), tz_name=org_timezone(current_user.organization))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="audit-{current_user.organization.slug}.csv"'})

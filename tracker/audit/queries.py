@@ -11,6 +11,29 @@ from ..extensions import db
 from .models import AuditEvent
 
 TARGET_PREFIX = "target:"
+# The filter for everything about signing in: sign-ins, sign-outs and lockouts
+# (every action starting with SIGN_IN_ACTION_PREFIX) and the changes of what
+# lets a person in, which keep their "user." names (SIGN_IN_ACTIONS): a new
+# action of either kind needs no change to the filter only if it is "auth.".
+SIGN_IN_GROUP = "group:sign-in"
+SIGN_IN_ACTION_PREFIX = "auth."
+SIGN_IN_ACTIONS = (
+    "user.password",
+    "user.password_reset_requested",
+    "user.password_reset",
+    "user.invitation_accepted",
+    "user.two_factor_on",
+    "user.two_factor_off",
+    "user.two_factor_reset",
+    "user.recovery_codes",
+    "user.recovery_code_used",
+    "org.require_two_factor",
+)
+
+
+def all_events(query: sa.Select) -> list[AuditEvent]:
+    """Every event `events_query` selects (the CSV download: no pages)."""
+    return list(db.session.scalars(query))
 
 
 def local_day_start(day: date, tz_name: str) -> datetime:
@@ -28,8 +51,9 @@ def events_query(
     date_to: date | None = None,
     system_only: bool = False,
 ) -> sa.Select:
-    """Events of the organization. `action` is an action ("step.progress") or
-    `target:<Type>` for every action on one kind of record; dates are the
+    """Events of the organization. `action` is an action ("step.progress"),
+    `target:<Type>` for every action on one kind of record, or `SIGN_IN_GROUP`
+    for sign-in events and changes of passwords and two-step sign-in; dates are the
     organization's calendar days, both included."""
     query = (
         sa.select(AuditEvent)
@@ -42,7 +66,10 @@ def events_query(
     if system_only:  # the command line and scheduled jobs
         query = query.where(AuditEvent.actor_id.is_(None))
     if action:
-        if action.startswith(TARGET_PREFIX):
+        if action == SIGN_IN_GROUP:
+            query = query.where(sa.or_(AuditEvent.action.startswith(SIGN_IN_ACTION_PREFIX),
+                                       AuditEvent.action.in_(SIGN_IN_ACTIONS)))
+        elif action.startswith(TARGET_PREFIX):
             query = query.where(AuditEvent.target_type == action[len(TARGET_PREFIX):])
         else:
             query = query.where(AuditEvent.action == action)

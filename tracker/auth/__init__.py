@@ -8,10 +8,11 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from . import account_views
+    from . import account_views, web
     from .cli import users_cli
     from .views import bp
 
+    web.init_app(app)
     app.register_blueprint(bp)
     account_views.init_app(app)
     app.cli.add_command(users_cli)

@@ -6,7 +6,7 @@ from functools import partial
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
+from flask_login import current_user, login_required, user_logged_in
 
 from ..errors import DomainError, show_on_form
 from ..extensions import db
@@ -24,7 +24,7 @@ from .models import User
 from .permissions import admin_required
 from .second_step import PENDING_KEY, PENDING_SECONDS
 from ..web.transaction import after_commit
-from . import invitations, notices, totp
+from . import invitations, notices, services, totp, web
 
 bp = Blueprint("account", __name__)
 
@@ -37,9 +37,9 @@ OPEN_ENDPOINTS = {
 }
 
 
-def no_store(body: str, status: int = 200):
+def no_store(body: str, status: int = 200, headers: dict | None = None):
     """A page that shows a secret or a link's form: kept in no cache."""
-    response = make_response(body, status)
+    response = make_response(body, status, headers or {})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -69,13 +69,19 @@ def second_factor():
             session.pop(PENDING_KEY, None)
             flash(_("Too many wrong codes. Please sign in again."), "danger")
             return redirect(url_for("auth.login"))
-        # A wrong code is counted, a used one cannot be used again: the owner
-        # commits this POST, also when it shows the form again (200) below.
-        method = totp.verify_sign_in(user, form.code.data)
+        # A wrong code is a failed sign-in (counted towards the delays), a used
+        # one cannot be used again: the owner commits this POST, also when it
+        # shows the form again (200) below.
+        try:
+            method = services.check_sign_in_code(user, form.code.data, client=web.client_info(),
+                                                 device=web.device_nonce(user.email))
+        except services.TooManyAttempts as error:
+            form.code.errors.append(str(error.message))
+            return no_store(render_template("auth/second_factor.html", form=form), 429,
+                            {"Retry-After": str(error.retry_after)})
         if method:
             session.pop(PENDING_KEY, None)
-            session.pop("locale", None)
-            login_user(user, remember=pending.get("remember", False))
+            web.complete_sign_in(user, remember=pending.get("remember", False))
             if method == "recovery":
                 flash(_("You signed in with a recovery code; %(count)d are left. If your phone is lost, turn two-step "
                         "sign-in off and on again on your account page.", count=totp.remaining_recovery_codes(user)),
@@ -142,7 +148,7 @@ def _password_link_page(token: str, purpose: TokenPurpose, template: str):
         except DomainError as error:
             show_on_form(form, error)
         else:
-            logout_user()
+            web.sign_out_here()
             flash(_("Your password has been saved. Please sign in with it."), "success")
             return redirect(url_for("auth.login"))
     found = invitations.find_token(token, purpose, invitations.utcnow())
@@ -175,11 +181,12 @@ def new_password():
             form.password.errors.append(_("Choose a password different from the one you were given."))
         else:
             try:
-                change_password(user, form.password.data, actor=user)
+                change_password(user, form.password.data, actor=user, client=web.client_info(),
+                                keep_session_id=web.current_session_id())
             except DomainError as error:
                 show_on_form(form, error)
             else:
-                login_user(user, fresh=True)  # the new password replaced the session token
+                # This browser stays signed in; every other session of the account has ended.
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/new_password.html", form=form), 400 if form.errors else 200

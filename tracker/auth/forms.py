@@ -50,3 +50,7 @@ def offered_language(form, field) -> None:
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=LANGUAGES, validate_choice=False, validators=[offered_language])
     submit = SubmitField(_l("Save"))
+
+
+class EndSessionForm(FlaskForm):
+    """The buttons that sign a session out (only the CSRF token)."""

@@ -17,7 +17,7 @@ from ..timeutil import utcnow
 from ..urls import external_url
 from .account_models import AccountToken, TokenPurpose
 from .models import Role, User
-from . import notices
+from . import notices, sessions
 from .notices import queue_email
 from .permissions import ensure_admin_of
 from .services import create_user, end_links, validate_password
@@ -185,8 +185,10 @@ def set_password_with_link(token: str, purpose: TokenPurpose, password: str, now
     user.set_password(password)
     user.must_change_password = False
     end_links(user, now)
+    ended = sessions.end_sessions(user)
     record(user.organization_id, user,
-           "user.invitation_accepted" if purpose == TokenPurpose.INVITATION else "user.password_reset", user)
+           "user.invitation_accepted" if purpose == TokenPurpose.INVITATION else "user.password_reset", user,
+           sessions_ended=ended)
     if purpose == TokenPurpose.PASSWORD_RESET:
         notices.notify_password_changed(user, now)
     db.session.flush()

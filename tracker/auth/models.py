@@ -68,7 +68,25 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return self.session_token
+        # Flask-Login keeps this in the session (and remember-me) cookie: the
+        # token of the server-side session record, so that deleting the
+        # record signs that browser out (see tracker.auth.sessions).
+        token = getattr(self, "session_record_token", None)
+        if token is None:
+            raise RuntimeError("sign users in through tracker.auth.sessions.start_session")
+        return token
+
+    # UserMixin compares get_id(), which names a session: compare accounts instead.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     # --- passwords ---------------------------------------------------------
     def set_password(self, password: str) -> None:
@@ -128,10 +146,35 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         sa.Index("ix_login_attempts_email_created", "email", "created_at"),
         sa.Index("ix_login_attempts_ip_created", "ip", "created_at"),
+        sa.Index("ix_login_attempts_device_created", "device", "created_at"),
+        sa.Index("ix_login_attempts_created_at", "created_at"),  # the daily clean-up
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))  # as typed, lower-cased; may be unknown
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    # The nonce of the device cookie the browser showed for this account, or
+    # "" for an untrusted client (tracker.auth.throttle).
+    device: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     succeeded: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its token lives (signed) in the session cookie;
+    deleting the row signs that browser out, whatever cookie it kept."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: a copy of the database does not let anyone in.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the absolute limit
+    remember: Mapped[bool] = mapped_column(default=False)
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    user: Mapped[User] = relationship()

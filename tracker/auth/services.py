@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -17,11 +18,14 @@ from ..errors import DomainError, FieldErrors, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
+from . import sessions, throttle, totp
 from .account_models import AccountToken
+from .clients import UNKNOWN, Client
 from .models import LoginAttempt, Membership, Role, User, new_session_token, password_hash_method
 from .passwords import MIN_PASSWORD_LENGTH, check_password_policy  # noqa: F401  (MIN_PASSWORD_LENGTH: forms)
-from .notices import notify_password_changed
+from .notices import notify_account_locked, notify_password_changed
 from .permissions import ensure_admin_of
+from .security_log import record_security_event
 
 # The one answer for an address that cannot be given to a new or changed
 # account, whether it is taken here or in another organization: the answer
@@ -197,68 +201,145 @@ def create_user(
     return user
 
 
-# Password guessing is slowed down per account and per address; the limits
-# apply to unknown e-mails too, so they reveal nothing about who has an account.
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 30
-ATTEMPTS_KEPT = timedelta(days=1)
-
-
 class TooManyAttempts(DomainError):
-    """Too many failed sign-ins; try again after the window."""
+    """Too many failed sign-ins: this client must wait before trying again."""
 
     status_code = 429
 
-
-def _recent_failures(column, value: str, since: datetime) -> int:
-    last_success = (
-        sa.select(sa.func.max(LoginAttempt.created_at))
-        .where(column == value, LoginAttempt.succeeded.is_(True))
-        .scalar_subquery()
-    )
-    query = sa.select(sa.func.count()).where(
-        column == value,
-        LoginAttempt.succeeded.is_(False),
-        LoginAttempt.created_at >= since,
-        sa.or_(last_success.is_(None), LoginAttempt.created_at > last_success),
-    )
-    return db.session.scalar(query) or 0
+    def __init__(self, wait: timedelta) -> None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        super().__init__(_l("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
+                            minutes=minutes))
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
-def authenticate(
-    email: str, password: str, *, ip: str = "", now: datetime | None = None
-) -> User | None:
-    """The active user with this e-mail and password, or None.
+def _wait_turn(key: str, *, client: Client, device: str | None, now: datetime) -> None:
+    """Serialize attempts on this account, address and device, and raise
+    `TooManyAttempts` while this client must wait (tracker.auth.throttle)."""
+    throttle.lock(f"account:{key}", f"ip:{client.ip}", f"device:{device or ''}")
+    throttle.prune(now)
+    wait = throttle.required_wait(email=key, ip=client.ip, device=device, now=now)
+    if wait:
+        raise TooManyAttempts(wait)
 
-    A wrong password, an unknown e-mail and a deactivated account give the
-    same answer, so the sign-in page reveals nothing about who has an account.
-    Raises `TooManyAttempts` after repeated failures (the caller commits
-    either way, so that the attempt is counted).
+
+def _note_lockout(user: User, key: str, *, client: Client, device: str | None, now: datetime) -> None:
+    """After a failed attempt on a known account: the failure that starts the delays is a
+    lockout, audited and told to the owner by e-mail (once, not at every further failure)."""
+    if throttle.reached_limit(email=key, device=device, now=now):
+        record_security_event(user, "auth.lockout", actor=None, client=client, trusted_device=device is not None)
+        notify_account_locked(user, now)
+
+
+def _check_password(key: str, password: str, *, client: Client, device: str | None, now: datetime,
+                    counts_as_sign_in: bool) -> User | None:
+    """Check a password under the sign-in limits and record the attempt.
+
+    `device` is the nonce of a valid device cookie for `key` (None for an
+    untrusted client). The same answer and the same work whether or not
+    the account exists. A right password of an account with two-step sign-in
+    is not yet a success (which would reset the failure counts): the code
+    step records the attempt (`check_sign_in_code`).
     """
-    now = now or utcnow()
-    key = (email or "").strip().lower()[:254]
-    ip = (ip or "")[:45]
-    since = now - THROTTLE_WINDOW
-    if _recent_failures(LoginAttempt.email, key, since) >= MAX_FAILURES_PER_EMAIL or (
-        ip and _recent_failures(LoginAttempt.ip, ip, since) >= MAX_FAILURES_PER_IP
-    ):
-        raise TooManyAttempts(
-            _l("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
-               minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
-        )
+    _wait_turn(key, client=client, device=device, now=now)
     user = db.session.scalars(sa.select(User).where(User.email == key)).first() if key else None
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password or "")
         ok = False
     else:
         ok = user.check_password(password or "") and user.active
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPTS_KEPT))
-    db.session.add(LoginAttempt(email=key, ip=ip, succeeded=ok, created_at=now))
-    if not ok:
-        return None
-    user.last_login_at = now
-    return user
+    if not (ok and counts_as_sign_in and totp.is_enabled(user)):
+        db.session.add(LoginAttempt(email=key, ip=client.ip, device=device or "", succeeded=ok, created_at=now))
+        db.session.flush()
+    if user is not None and not ok:
+        record_security_event(user, "auth.login_failed" if counts_as_sign_in else "auth.password_check_failed",
+                              actor=None, client=client, trusted_device=device is not None)
+        _note_lockout(user, key, client=client, device=device, now=now)
+    return user if ok else None
+
+
+def check_sign_in_code(user: User, code: str, *, client: Client, device: str | None = None,
+                       now: datetime | None = None) -> str | None:
+    """The second step of a sign-in, under the same limits as the password:
+    "totp" or "recovery" if the code is accepted, None if not.
+
+    A wrong code is a failed sign-in of the account (audited, counted towards
+    the delays and the lockout e-mail); an accepted one is the success that
+    resets the counts. Raises `TooManyAttempts` while this client must wait.
+    The caller commits either way."""
+    now = now or utcnow()
+    _wait_turn(user.email, client=client, device=device, now=now)
+    method = totp.verify_sign_in(user, code, now) if user.active else None
+    db.session.add(LoginAttempt(email=user.email, ip=client.ip, device=device or "", succeeded=bool(method),
+                                created_at=now))
+    db.session.flush()
+    if not method:
+        record_security_event(user, "auth.login_failed", actor=None, client=client,
+                              trusted_device=device is not None, second_step=True)
+        _note_lockout(user, user.email, client=client, device=device, now=now)
+    return method
+
+
+def authenticate(
+    email: str, password: str, *, ip: str = "", now: datetime | None = None,
+    client: Client | None = None, device: str | None = None,
+) -> User | None:
+    """The active user with this e-mail and password, or None. Only the
+    password: `record_sign_in` follows once the user is really in.
+
+    A wrong password, an unknown e-mail and a deactivated account give the
+    same answer, so the sign-in page reveals nothing about who has an account.
+    Raises `TooManyAttempts` while this client must wait (tracker.auth.throttle;
+    nothing of such a refused attempt needs saving). The caller commits a
+    failure, so that it is counted. `device`
+    is the nonce of the browser's device cookie for this e-mail, if any.
+    """
+    now = now or utcnow()
+    client = client or Client.of(ip, "")
+    key = (email or "").strip().lower()[:254]
+    return _check_password(key, password, client=client, device=device, now=now, counts_as_sign_in=True)
+
+
+def record_sign_in(user: User, *, client: Client, trusted_device: bool, now: datetime | None = None) -> None:
+    """The user is in (password and any second factor checked): note the time and audit it."""
+    user.last_login_at = now or utcnow()
+    record_security_event(user, "auth.login", actor=user, client=client, trusted_device=trusted_device)
+
+
+def verify_current_password(user: User, password: str, *, client: Client, device: str | None = None,
+                            now: datetime | None = None) -> bool:
+    """The account page's "current password": a wrong one counts as a failed sign-in
+    (so that a browser left open cannot be used to guess); raises `TooManyAttempts` likewise."""
+    now = now or utcnow()
+    return _check_password(user.email, password, client=client, device=device, now=now,
+                           counts_as_sign_in=False) is not None
+
+
+def sign_out(user: User, session_id: int | None, *, client: Client) -> None:
+    """End this browser's session (the caller signs it out of Flask-Login)."""
+    if session_id is not None:
+        sessions.end_sessions(user, only_id=session_id)
+    record_security_event(user, "auth.logout", actor=user, client=client)
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User, *, client: Client) -> int:
+    """End every session of `user`, this one included; returns how many ended."""
+    ended = sessions.end_sessions(user)
+    record_security_event(user, "auth.logout_everywhere", actor=user, client=client, sessions_ended=ended)
+    db.session.flush()
+    return ended
+
+
+def end_other_session(user: User, session_id: int, *, client: Client) -> bool:
+    """End one of the user's other sessions (from the account page's list)."""
+    if session_id == getattr(user, "current_session_id", None):
+        raise ValidationFailed(_l("Use “Sign out” to end the session you are using."))
+    ended = sessions.end_sessions(user, only_id=session_id)
+    if ended:
+        record_security_event(user, "auth.session_ended", actor=user, client=client)
+    db.session.flush()
+    return bool(ended)
 
 
 def end_links(user: User, now: datetime) -> None:
@@ -271,34 +352,19 @@ def end_links(user: User, now: datetime) -> None:
     )
 
 
-def change_password(user: User, new_password: str, *, actor: User | None = None, now: datetime | None = None) -> None:
-    """Set a new password (signing the user out everywhere), end every link
-    that could set another one, and tell the owner by e-mail. A password an
-    administrator chose must be changed by its owner at the next sign-in."""
+def change_password(user: User, new_password: str, *, actor: User | None = None, now: datetime | None = None,
+                    client: Client | None = None, keep_session_id: int | None = None) -> None:
+    """Set a new password, end every session of the user but `keep_session_id`
+    (the browser of a user changing their own password stays signed in) and
+    every link that could set another one, and tell the owner by e-mail. A
+    password an administrator chose must be changed by its owner at the next sign-in."""
     validate_password(new_password, email=user.email, name=user.display_name)
     user.set_password(new_password)
     user.must_change_password = actor is not None and actor.id != user.id
     end_links(user, now or utcnow())
-    record(user.organization_id, actor, "user.password", user)
+    ended = sessions.end_sessions(user, keep_id=keep_session_id)
+    record_security_event(user, "user.password", actor=actor, client=client or UNKNOWN, sessions_ended=ended)
     notify_password_changed(user, now)
-
-
-def check_current_password(user: User, current_password: str) -> None:
-    """Refuse a wrong current password (before a user changes their own password)."""
-    if not user.check_password(current_password or ""):
-        raise ValidationFailed(_l("The current password is not correct."), field="current_password")
-
-
-def change_own_password(user: User, current_password: str, new_password: str) -> None:
-    """A user replaces their own password, proving they know the current one."""
-    errors = FieldErrors()
-    errors.collect(check_current_password, user, current_password)
-    try:
-        validate_password(new_password)
-    except ValidationFailed as error:
-        errors.add("new_password", error.message)
-    errors.raise_any()
-    change_password(user, new_password, actor=user)
 
 
 def set_language(user: User, locale: str, languages) -> None:
@@ -438,6 +504,7 @@ def set_user_active(actor: User, user: User, active: bool, *, base_token: str | 
     user.active = active
     if not active:
         user.session_token = new_session_token()
+        sessions.end_sessions(user)
     record(user.organization_id, actor, "user.activate" if active else "user.deactivate", user, email=user.email)
     db.session.flush()
     return True

@@ -9,9 +9,6 @@ Views never commit or roll back. After the view returns, the owner decides:
   conflict), or in which a `DomainError` was raised (even one the view caught
   to flash it and redirect), or that raised any exception, is rolled back and
   its after-commit work is dropped;
-- rows a view marks with `keep_if_refused(Model)` (a failed sign-in attempt,
-  which the throttle must count although the form answers 400) are written
-  again in a transaction of their own after such a rollback;
 - a GET never commits: whatever it changed is rolled back. The one thing a
   read may leave behind is its audit event (`tracker.audit.services.record`,
   as the report export does); the owner writes those, and only those, in a
@@ -19,6 +16,11 @@ Views never commit or roll back. After the view returns, the owner decides:
 
 So a view that ends with `db.session.commit()` simply drops that line, and
 an `except DomainError:` branch drops its `db.session.rollback()`.
+
+One exception, asked for explicitly: a POST whose refusal itself must be
+saved (a failed sign-in, a wrong current password: the throttle counts them) calls
+`save_refusal()` before doing anything else that writes; the owner then
+commits it although it answers 400. An exception still rolls it back.
 """
 from __future__ import annotations
 
@@ -48,33 +50,32 @@ def after_commit(work: Callable[[], object], *, once_answered: bool = False) -> 
     g.setdefault("after_answer" if once_answered else "after_commit", []).append(work)
 
 
-def keep_if_refused(model: type) -> None:
-    """Save the `model` rows this request has added so far even if the request is refused."""
-    from sqlalchemy import inspect
-
-    kept = g.setdefault("kept_rows", [])
-    for row in db.session.new:
-        if isinstance(row, model):
-            columns = inspect(model).column_attrs
-            kept.append((model, {c.key: getattr(row, c.key) for c in columns if getattr(row, c.key) is not None}))
+def save_refusal() -> None:
+    """Commit this POST although it answers a refusal (400 or more, or after a `DomainError`):
+    for a refusal that must be counted, such as a wrong password. Call it only when
+    nothing but the refusal's own record was written."""
+    g.save_refusal = True
 
 
 def will_commit(response: Response) -> bool:
     """Whether the owner commits this request's transaction, given the view's response."""
-    return request.method not in SAFE_METHODS and response.status_code < 400 and last_raised() is None
+    if request.method in SAFE_METHODS:
+        return False
+    if g.get("save_refusal"):
+        return response.status_code < 500
+    return response.status_code < 400 and last_raised() is None
 
 
 def _start() -> None:
     forget_raised()
     g.after_commit = []
     g.after_answer = []
-    g.kept_rows = []
+    g.save_refusal = False
 
 
 def _finish(response: Response) -> Response:
     work = g.pop("after_commit", [])
     later = g.pop("after_answer", [])
-    kept = g.pop("kept_rows", [])
     if will_commit(response):
         db.session.commit()
         if later:
@@ -92,9 +93,6 @@ def _finish(response: Response) -> Response:
     db.session.rollback()
     if request.method in SAFE_METHODS and response.status_code < 400 and reads:
         _record_reads(reads)
-    if kept:
-        db.session.add_all(model(**values) for model, values in kept)
-        db.session.commit()
     return response
 
 
@@ -126,7 +124,6 @@ def _end(error: BaseException | None) -> None:
         db.session.rollback()
     g.pop("after_commit", None)
     g.pop("after_answer", None)
-    g.pop("kept_rows", None)
 
 
 def init_app(app: Flask) -> None:
