@@ -14,6 +14,7 @@ from .measures.models import (
 )
 from .orgs.models import Division, Organization, OrgKind
 from .reminders.models import (
+    MailAlert,
     Notification,
     NotificationItem,
     NotificationPreference,
@@ -21,9 +22,10 @@ from .reminders.models import (
     ReminderSettings,
     SchedulerLease,
 )
-from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
+from .reports.models import ApprovedNote, CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
+    "ApprovedNote",
     "Assessment",
     "AuditEvent",
     "CalendarFeed",
@@ -33,6 +35,7 @@ __all__ = [
     "HiddenNote",
     "IndicatorScore",
     "LoginAttempt",
+    "MailAlert",
     "Measure",
     "Membership",
     "Notification",

@@ -6,11 +6,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..auth.models import Role
 from ..auth.permissions import admin_required
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from . import lease, queries, services
+from .health import long_failure
 from .delivery import deliver_pending
 from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
@@ -40,6 +42,7 @@ KIND_LABELS = {
     NotificationKind.REMINDER: _l("Daily reminder"),
     NotificationKind.DIGEST: _l("Weekly summary"),
     NotificationKind.TEST: _l("Test e-mail"),
+    NotificationKind.MAIL_ALERT: _l("Alert: e-mails failing"),
 }
 TRIGGER_LABELS = {
     "scheduler": _l("On schedule"),
@@ -197,3 +200,14 @@ def reminder_labels():
         "days_words": days_words,
         "weekday_names": WEEKDAY_NAMES,
     }
+
+
+def mail_banner() -> dict:
+    """For administrators' pages: since when e-mails have been failing, if for too long."""
+
+    def failing_since():
+        if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
+            return None
+        return long_failure(current_user.organization_id, utcnow())
+
+    return {"mail_failing_since": failing_since}
