@@ -12,8 +12,8 @@ mail server accepted it. The steps:
 3. each claimed message is delivered and marked sent; a failure keeps it
    pending with the error and a later `next_attempt_at` (5, 10, 20 ...
    minutes), until MAIL_MAX_ATTEMPTS, then it is failed (an admin retries);
-4. once the mail server answers again (a message was delivered, or nothing
-   else was due and a connection succeeds), messages that gave up or wait
+4. once the mail server answers again (a message was delivered, or some
+   had given up, nothing else was due and a connection succeeds), messages that gave up or wait
    because of the outage are tried at once (not those a recipient's server
    refused); those that gave up get a few more tries at most;
 5. administrators of an organization whose messages have been failing for
@@ -242,13 +242,15 @@ def deliver_pending(
     candidates = due_ids(now, retry_now=retry_now, organization_id=organization_id, ids=ids)
     _deliver(candidates, sender, now, config, report, timeout, retry_now=retry_now)
     if not retry_now and ids is None:
-        revivable = revivable_ids(organization_id)
-        if revivable and not report.sent and not candidates:
-            report.unreachable = not server_answers(config, timeout)  # nothing else was due: ask the server
-        if revivable and (report.sent or (not candidates and not report.unreachable)):
-            revived = revive(revivable)
+        held_back = held_back_by_outage(organization_id)
+        gave_up = [id_ for id_, status in held_back if status == DeliveryStatus.FAILED]
+        # Only what gave up makes the sender ask the server; what merely waits keeps its backoff.
+        if gave_up and not report.sent and not candidates:
+            report.unreachable = not server_answers(config, timeout)
+        if held_back and (report.sent or (gave_up and not candidates and not report.unreachable)):
+            revived = revive([id_ for id_, _status in held_back])
             report.revived = len(revived)
-            log.info("The mail server answers again: trying %d e-mails that failed during the outage", len(revived))
+            log.info("The mail server answers again: trying %d e-mails held back by the outage", len(revived))
             _deliver(revived, sender, now, config, report, timeout, retry_now=False)
         from .health import alert_on_long_failures  # health queues e-mails through this module's outbox
 
@@ -298,9 +300,12 @@ def _revivable(organization_id: int | None):
     return conditions
 
 
-def revivable_ids(organization_id: int | None) -> list[int]:
-    """Messages that gave up, or wait, because the server could not be reached."""
-    return list(db.session.scalars(sa.select(Notification.id).where(*_revivable(organization_id)).order_by(Notification.id)))
+def held_back_by_outage(organization_id: int | None) -> list[tuple[int, DeliveryStatus]]:
+    """(id, status) of the messages that gave up, or wait, because the server could not be reached."""
+    rows = db.session.execute(
+        sa.select(Notification.id, Notification.status).where(*_revivable(organization_id)).order_by(Notification.id)
+    )
+    return [(id_, DeliveryStatus(status)) for id_, status in rows]
 
 
 def revive(candidate_ids: list[int]) -> list[int]:
