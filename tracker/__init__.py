@@ -129,6 +129,7 @@ DOMAINS = (
     "reminders",
     "demo",
     "reports",
+    "backup",
 )
 
 
