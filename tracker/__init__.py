@@ -55,9 +55,11 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     register_domains(app)
     add_security_headers(app)
 
+    from . import input as input_checks
     from .errors import register_error_pages
 
     register_error_pages(app)
+    input_checks.init_app(app)
     return app
 
 

@@ -14,6 +14,7 @@ from ..auth import services as user_services
 from ..auth.models import Membership, Role, User
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
+from ..input import ids_of
 from ..errors import DomainError, show_on_form
 from ..extensions import db
 from ..forms import status_for
@@ -84,7 +85,7 @@ def user_create():
     heads = set(form.heads.data or [])
     divisions = {d.id: d for d in division_services.divisions_of(current_user.organization_id)}
     try:
-        chosen = [divisions[int(i)] for i in {*form.divisions.data, *heads} if i.isdigit() and int(i) in divisions]
+        chosen = [divisions[i] for i in ids_of({*form.divisions.data, *heads}) if i in divisions]
         user = user_services.create_user(
             current_user.organization,
             email=form.email.data,

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from ..thai import to_arabic_digits
+from ..input import parse_whole_number
 
 WEEKDAY_NAMES = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
@@ -17,10 +17,10 @@ NO_DIGEST = "none"
 
 def whole_days(form, field) -> None:
     """A whole number of days, Thai digits allowed; leaves the number in `field.number`."""
-    text = to_arabic_digits(field.data or "").strip()
-    if not text.isdigit():
+    number = parse_whole_number(field.data)
+    if number is None:
         raise ValidationError(_l("Write a whole number of days, for example 7."))
-    field.number = int(text)
+    field.number = number
 
 
 class ReminderSettingsForm(FlaskForm):
