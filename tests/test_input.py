@@ -108,3 +108,19 @@ def test_the_cli_refuses_a_name_longer_than_its_column(app, ctx):
     assert result.exit_code == 1
     assert "too long" in result.output or "ยาวเกินไป" in result.output
     assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 0
+
+
+@pytest.mark.parametrize("year", ["²", "99999999999999999999", "12000"])
+def test_the_cli_refuses_a_year_it_cannot_use(app, ctx, make_org, tmp_path, year):
+    make_org(slug="cli-org")
+    result = app.test_cli_runner().invoke(
+        args=["reports", "export", "--org", "cli-org", "--year", year, "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")]
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert not isinstance(result.exception, Exception)  # a message and an exit status, not a traceback
+
+
+@pytest.mark.parametrize("key", ["²", "①", "99999999999999999999"])
+def test_the_cli_says_no_such_organization_for_any_key(app, ctx, key):
+    result = app.test_cli_runner().invoke(args=["divisions", "list", "--org", key])
+    assert result.exit_code == 1 and "No organization" in result.output
