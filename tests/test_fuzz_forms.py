@@ -179,3 +179,24 @@ def test_no_form_answers_500(app, world, page_forms, rule):
         assert response.status_code < 500, (role, sent, response.status_code)
 
     post_anything()
+
+
+QUERY_NAMES = ("year", "division", "status", "indicator", "page", "q", "actor", "action", "date_from", "date_to",
+               "as_of", "fiscal_year", "thai_digits", "waiting", "format", "next", "scope", "sort")
+QUERY_VALUES = ("²", "①", "๑๒", "99999999999999999999", "-2147483649", "ก" * 3000, "31/02/2569", "%", "'", "[]")
+
+
+@pytest.mark.parametrize("value", QUERY_VALUES)
+def test_no_page_answers_500_to_a_hostile_query_string(app, world, value):
+    """Every page without a download, as the administrator and as a clerk, with every
+    query parameter the application reads set to a value it cannot use."""
+    query = "&".join(f"{name}={value}" for name in QUERY_NAMES)
+    for role in (Role.ADMIN, Role.STAFF):
+        client = app.test_client()
+        sign_in_as(client, world, role)
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint == "static":
+                continue
+            path = fill(rule.rule, world)
+            response = client.get(f"{path}?{query}")
+            assert response.status_code < 500, (role, path, value)

@@ -18,7 +18,7 @@ import itertools
 import re
 
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 
 from .errors import ValidationFailed
@@ -72,6 +72,20 @@ def parse_id(value: object) -> int | None:
 def ids_of(values) -> set[int]:
     """The valid ids among `values` (checkbox values, ...)."""
     return {number for number in (parse_id(v) for v in values or ()) if number is not None}
+
+
+MAX_PAGE = 1_000_000  # page numbers of lists: beyond this, the offset overflows SQLite's integers
+
+
+def requested_page() -> int:
+    """The list page asked for in the query string (1 without one); 404 for one that cannot exist."""
+    text = request.args.get("page")
+    if text is None or text == "":
+        return 1
+    page = parse_whole_number(text, minimum=1, maximum=MAX_PAGE)
+    if page is None:
+        abort(404)
+    return page
 
 
 def holds_nul(values) -> bool:

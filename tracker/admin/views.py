@@ -14,7 +14,7 @@ from ..auth import services as user_services
 from ..auth.models import Membership, Role, User
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
-from ..input import ids_of
+from ..input import ids_of, requested_page
 from ..errors import DomainError, show_on_form
 from ..extensions import db
 from ..forms import status_for
@@ -357,9 +357,7 @@ def audit():
         current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
     if form.actor.data == "system":
         query = query.where(AuditEvent.actor_id.is_(None))
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = requested_page()
     events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, events=events, page_args=args)

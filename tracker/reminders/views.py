@@ -12,6 +12,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
 from . import lease, queries, services
+from ..input import requested_page
 from .health import long_failure
 from .delivery import deliver_pending
 from .messages import days_words
@@ -54,7 +55,7 @@ TRIGGER_LABELS = {
 @bp.get("/reminders/")
 @login_required
 def sent():
-    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), per_page=20)
+    page = db.paginate(queries.sent_to(current_user.id, current_user.organization_id), page=requested_page(), per_page=20)
     return render_template(
         "reminders/sent.html",
         page=page,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
+from ..input import parse_whole_number
 from ..auth.permissions import admin_required
 from ..extensions import db
 from ..measures.models import StepStatus
@@ -79,7 +80,7 @@ def chosen_year(org) -> tuple[int | None, list[int]]:
     years = fiscal_years_with_measures(org.id)
     if not years:
         return None, years
-    wanted = request.args.get("year", type=int)
+    wanted = request.args.get("year", type=parse_whole_number)
     if wanted in years:
         return wanted, years
     return default_fiscal_year(org.id, org_today(org), years), years
@@ -132,7 +133,7 @@ def toggle_note(update_id: int):
         publishing.set_note_hidden(current_user, current_user.organization, update_id, hidden=form.on)
         db.session.commit()
         flash(_("The note is hidden from the public page.") if form.on else _("The note is shown on the public page again."), "success")
-    return redirect(url_for(".settings", year=request.args.get("year", type=int)) + f"#update-{update_id}")
+    return redirect(url_for(".settings", year=request.args.get("year", type=parse_whole_number)) + f"#update-{update_id}")
 
 
 @admin_bp.post("/notes/<int:update_id>/approve")
@@ -142,7 +143,7 @@ def approve_note(update_id: int):
         publishing.approve_note(current_user, current_user.organization, update_id)
         db.session.commit()
         flash(_("The note is approved and shown on the public page."), "success")
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=parse_whole_number)
     waiting = request.args.get("waiting")
     return redirect(url_for(".settings", year=year, waiting=waiting) + f"#update-{update_id}")
 
@@ -171,4 +172,4 @@ def toggle_file(evidence_id: int):
             "%(name)s is no longer public.", name=evidence.original_name
         )
         flash(message, "success")
-    return redirect(url_for(".files", year=request.args.get("year", type=int)) + f"#evidence-{evidence_id}")
+    return redirect(url_for(".files", year=request.args.get("year", type=parse_whole_number)) + f"#evidence-{evidence_id}")
