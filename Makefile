@@ -10,7 +10,7 @@ PORT ?= 5000
 CATALOGS := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test assets translations extract-messages lock clean
+.PHONY: install run test bench assets translations extract-messages lock clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -41,8 +41,17 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The import contracts first (pyproject.toml [tool.importlinter]), then the suite.
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# A small benchmark (SQLite, 20 organizations, 1 s a page); the full one is in README.
+BENCH_DB := $(abspath benchmarks/results/bench.sqlite3)
+bench: install
+	mkdir -p benchmarks/results && rm -f $(BENCH_DB)
+	$(BIN)/python benchmarks/generate.py --database-url sqlite:///$(BENCH_DB) --orgs 20
+	$(BIN)/python benchmarks/run.py --database-url sqlite:///$(BENCH_DB) --seconds 1
 
 # Front-end files from the npm registry, pinned and checked; the result is committed.
 assets: $(STAMP)

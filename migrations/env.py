@@ -53,6 +53,9 @@ def run_migrations_online():
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("render_item", render_item)
+    from tracker.search.indexes import include_object
+
+    options.setdefault("include_object", include_object)
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # Batch mode recreates tables; with foreign keys on, dropping the old

@@ -33,10 +33,9 @@ from tracker.models import (
     User,
 )
 from tracker.timeutil import utcnow
+from tests.helpers import TODAY
 
 TEST_PASSWORD = "correct horse battery staple"
-# A fixed "today" inside FY 2569 (1 Oct 2025 - 30 Sep 2026), never the clock.
-TODAY = date(2026, 3, 16)
 
 
 def is_postgres() -> bool:

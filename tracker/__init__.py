@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     "testing"); without it, APP_ENV chooses. `overrides` replace single
     settings (tests use them for the database URL and instance path).
     """
+    from flask import Flask
+
     from config import CONFIGS, config_from_environment
 
     if config is None:
@@ -52,11 +55,15 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     configure_logging(app)
     init_extensions(app)
+
+    from .web import transaction
+
+    transaction.init_app(app)
     register_domains(app)
     add_security_headers(app)
 
     from . import input as input_checks
-    from .errors import register_error_pages
+    from .web.errors import register_error_pages
 
     register_error_pages(app)
     input_checks.init_app(app)
@@ -74,10 +81,11 @@ def configure_logging(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     import sqlalchemy as sa
 
-    from . import i18n, labels
+    from . import labels
     from . import models  # noqa: F401  (every table in the metadata)
     from .auth.models import User
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .web import locale
 
     db.init_app(app)
     with app.app_context():
@@ -90,10 +98,10 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(
         app,
-        locale_selector=i18n.select_locale,
+        locale_selector=locale.select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    i18n.init_app(app)
+    locale.init_app(app)
     labels.init_app(app)
 
     login_manager.init_app(app)
@@ -126,12 +134,16 @@ DOMAINS = (
     "orgs",
     "measures",
     "importer",
+    "drafting",
     "dashboard",
     "admin",
     "reminders",
     "demo",
     "reports",
     "backup",
+    "instructions",
+    "inbox",
+    "search",
 )
 
 

@@ -32,12 +32,3 @@ def domain_command(func: Callable) -> Callable:
 
     return wrapper
 
-
-def require_organization(key: str):
-    from .errors import ValidationFailed
-    from .orgs.services import find_organization
-
-    org = find_organization(key)
-    if org is None:
-        raise ValidationFailed(f"No organization named {key!r} (give its name, slug or id).")
-    return org

@@ -9,9 +9,12 @@ CSV file has no types, so `csv_text` prefixes such text with `'`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (hence XLSX) cannot hold; openpyxl refuses them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def starts_like_formula(text: str) -> bool:
@@ -26,7 +29,10 @@ def csv_text(value: Any) -> Any:
 
 
 def text_cell(sheet, row: int, column: int, value: Any):
-    """sheet.cell(row, column, value), with text always stored as a string cell."""
+    """sheet.cell(row, column, value), with text always stored as a string cell
+    (control characters XML cannot hold are dropped)."""
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -1,43 +1,49 @@
-"""Language selection and the Jinja filters that show dates and numbers.
+"""Dates, times, scores and fiscal years in the reader's language, without a request.
 
 Thai is the default. Dates are formatted by `tracker.thai` (Buddhist Era,
-Thai month names), not by Babel, which would print Gregorian years.
+Thai month names), not by Babel, which would print Gregorian years. Jobs,
+e-mails and services use these as pages do: the language is Flask-Babel's
+current locale when an application is running (`force_locale` in jobs),
+else Thai. Which language and time zone a *request* uses is chosen in
+`tracker.web.locale`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
-from flask_login import current_user
-
 from . import thai
-from .timeutil import org_timezone, to_local
+from .clock import to_local
 
 ENGLISH_MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DEFAULT_TIMEZONE = "Asia/Bangkok"
 
 
-def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    chosen = session.get("locale")
-    if chosen in languages:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+def _babel_locale() -> str:
+    import flask  # the language of a running application; none in pure code
+
+    if not flask.has_app_context():
+        return "th"
+    from flask_babel import get_locale
+
+    return str(get_locale() or "th")
+
+
+def _config_timezone() -> str:
+    import flask
+
+    return flask.current_app.config["TIMEZONE"] if flask.has_app_context() else DEFAULT_TIMEZONE
+
+
+# Where the current language and display time zone come from; `tracker.web.locale`
+# installs the request-aware ones.
+current_locale: Callable[[], str] = _babel_locale
+display_timezone: Callable[[], str] = _config_timezone
 
 
 def is_thai() -> bool:
-    return str(get_locale() or "th") == "th"
-
-
-def organization_timezone() -> str:
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return org_timezone(current_user.organization)
-    return current_app.config["TIMEZONE"]
+    return current_locale() == "th"
 
 
 def format_date(value: date | None, style: str = "long") -> str:
@@ -52,8 +58,9 @@ def format_date(value: date | None, style: str = "long") -> str:
     return f"{value.day} {month} {value.year}"
 
 
-def format_datetime(value: datetime | None) -> str:
-    local = to_local(value, organization_timezone())
+def format_datetime(value: datetime | None, tz_name: str | None = None) -> str:
+    """A moment in the given time zone (default: the reader's organization's)."""
+    local = to_local(value, tz_name or display_timezone())
     if local is None:
         return ""
     if is_thai():
@@ -71,25 +78,3 @@ def format_fiscal_year(fy: int | None) -> str:
     if fy is None:
         return ""
     return f"{fy}" if is_thai() else f"{fy} ({fy - thai.BE_OFFSET - 1}/{str(fy - thai.BE_OFFSET)[2:]})"
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(
-        date=format_date,
-        date_short=lambda value: format_date(value, "short"),
-        datetime=format_datetime,
-        score=format_score,
-        fiscal_year=format_fiscal_year,
-        thai_digits=thai.to_thai_digits,
-        date_input=thai.format_date_numeric,
-    )
-
-    @app.context_processor
-    def language_context():
-        return {"current_locale": str(get_locale() or "th"), "is_thai": is_thai}
-
-    @app.before_request
-    def remember_anonymous_language():
-        wanted = request.args.get("lang")
-        if wanted in app.config["LANGUAGES"] and not current_user.is_authenticated:
-            session["locale"] = wanted

@@ -5,8 +5,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .measures.models import StepStatus
-from .measures.status import MeasureState, WorkGroup
+from .ita import MeasureState, StepStatus, WorkGroup
 from .orgs.models import OrgKind
 
 ROLE_LABELS = {
@@ -89,6 +88,17 @@ AUDIT_ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.password": _l("Password changed"),
+    "user.invite": _l("Invitation sent"),
+    "user.invitation_accepted": _l("Invitation accepted, password chosen"),
+    "user.password_reset_requested": _l("Password reset link sent"),
+    "user.password_reset": _l("Password reset with an e-mailed link"),
+    "user.two_factor_on": _l("Two-step sign-in turned on"),
+    "user.two_factor_off": _l("Two-step sign-in turned off"),
+    "user.two_factor_reset": _l("Two-step sign-in reset by an administrator"),
+    "user.recovery_codes": _l("New recovery codes made"),
+    "user.recovery_code_used": _l("Signed in with a recovery code"),
+    "org.require_two_factor": _l("Two-step sign-in requirement changed"),
+    "user.language": _l("Language changed"),
     "user.deactivate": _l("Account deactivated"),
     "user.activate": _l("Account reactivated"),
     "measure.create": _l("Measure added"),
@@ -102,6 +112,8 @@ AUDIT_ACTION_LABELS = {
     "assessment.create": _l("ITA scores entered"),
     "assessment.update": _l("ITA scores corrected"),
     "assessment.import": _l("ITA report imported"),
+    "ita_draft.save": _l("ITA analysis report drafted"),
+    "ita_draft.adopt": _l("Drafted measures made the next fiscal year's"),
     "step.delete": _l("Step deleted by a new import"),
     "reminders.settings": _l("Reminder rules changed"),
     "reminders.preferences": _l("Notification settings changed"),
@@ -120,6 +132,8 @@ AUDIT_ACTION_LABELS = {
     "calendar.create": _l("Calendar address made"),
     "calendar.regenerate": _l("Calendar address replaced"),
     "calendar.revoke": _l("Calendar address cancelled"),
+    "instruction.write": _l("Instruction given"),
+    "instruction.answer": _l("Instruction answered"),
 }
 
 TARGET_TYPE_LABELS = {
@@ -133,6 +147,7 @@ TARGET_TYPE_LABELS = {
     "Evidence": _l("Evidence file"),
     "Notification": _l("E-mail"),
     "CalendarFeed": _l("Calendar address"),
+    "Instruction": _l("Instruction"),
 }
 
 

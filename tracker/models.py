@@ -1,6 +1,11 @@
 """Every model, imported in one place so that the metadata is complete."""
 from .audit.models import AuditEvent
+from .auth.account_models import AccountToken, RecoveryCode, TwoFactor
 from .auth.models import LoginAttempt, Membership, Role, User
+from .drafting.models import DocumentText, MeasureDraft
+from .inbox.models import Notice, NoticeKind
+from .instructions.models import Instruction, InstructionFile, InstructionReply, instruction_divisions
+from .ita import StepStatus, Tool
 from .measures.models import (
     Assessment,
     Evidence,
@@ -8,8 +13,6 @@ from .measures.models import (
     Measure,
     ProgressUpdate,
     Step,
-    StepStatus,
-    Tool,
     step_divisions,
 )
 from .orgs.models import Division, Organization, OrgKind
@@ -25,19 +28,29 @@ from .reminders.models import (
 from .reports.models import ApprovedNote, CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
+    "AccountToken",
+    "RecoveryCode",
+    "TwoFactor",
     "ApprovedNote",
     "Assessment",
     "AuditEvent",
     "CalendarFeed",
     "Division",
+    "DocumentText",
     "Evidence",
     "FeedScope",
     "HiddenNote",
     "IndicatorScore",
+    "Instruction",
+    "InstructionFile",
+    "InstructionReply",
     "LoginAttempt",
     "MailAlert",
     "Measure",
+    "MeasureDraft",
     "Membership",
+    "Notice",
+    "NoticeKind",
     "Notification",
     "NotificationItem",
     "NotificationPreference",
@@ -53,5 +66,6 @@ __all__ = [
     "StepStatus",
     "Tool",
     "User",
+    "instruction_divisions",
     "step_divisions",
 ]

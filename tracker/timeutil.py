@@ -2,29 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def today_in(tz_name: str, now: datetime | None = None) -> date:
-    """The calendar date in `tz_name`: deadlines are counted in the agency's
-    time zone, not the server's."""
-    moment = now or utcnow()
-    return moment.astimezone(ZoneInfo(tz_name)).date()
-
-
-def to_local(value: datetime | None, tz_name: str) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(tz_name))
+# Pure helpers live in tracker.clock; models and services keep importing them from here.
+from .clock import to_local, today_in, utcnow  # noqa: F401
 
 
 class UTCDateTime(TypeDecorator):

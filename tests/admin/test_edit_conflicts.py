@@ -7,18 +7,14 @@ from html import unescape
 from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import TEST_PASSWORD, TODAY
+from tests.conftest import TEST_PASSWORD
+from tests.helpers import TODAY
 from tests.html_forms import form_posting_to, open_form
-from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.models import Role
+from tests.helpers import actions
 
 REFUSED = "ข้อมูลนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่ท่านเปิดแบบฟอร์ม"
-
-
-def actions():
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
 
 
 def signed_in(app, user):

@@ -8,9 +8,8 @@ import sqlalchemy as sa
 
 from tests.html_forms import open_form
 from tracker.extensions import db
-from tracker.models import Assessment, AuditEvent, Measure, Role, Step, User
-
-TODAY = date(2026, 3, 16)
+from tracker.models import Assessment, Measure, Role, Step, User
+from tests.helpers import actions, error_next_to
 
 
 @pytest.fixture
@@ -22,16 +21,6 @@ def admin_office(make_org, make_division, make_user, make_measure, client, sign_
                            steps=["จัดทำมาตรการ", "ประชุมชี้แจง", "เผยแพร่มาตรการ"])
     sign_in(admin)
     return org, admin, palad, finance, measure
-
-
-def actions():
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-
-
-def error_next_to(body: str, field: str) -> str:
-    match = re.search(rf'id="{field}-error"[^>]*>([^<]+)<', body)
-    assert match, f"no error next to {field}"
-    return match.group(1).strip()
 
 
 def test_create_a_user_with_a_generated_password(admin_office, client):

@@ -1,20 +1,16 @@
 """Managing users and divisions: admins only, audited, no admin locks themselves out, no change is overwritten."""
 import pytest
-import sqlalchemy as sa
 
 from tracker.auth import services as users
 from tracker.auth.services import authenticate, generate_password, user_edit_values
 from tracker.concurrency import EditConflict, edit_token
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.models import Role
 from tracker.orgs import services as divisions
 
 from tests.conftest import TEST_PASSWORD
-
-
-def actions():
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+from tests.helpers import actions
 
 
 @pytest.fixture

@@ -3,14 +3,11 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Division, Organization, Role, User
+from tests.helpers import count
 
 
 def run(app, *args, input=None):
     return app.test_cli_runner().invoke(args=list(args), input=input)
-
-
-def count(model):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_create_org_division_and_user(app, ctx):
@@ -55,7 +52,7 @@ def test_duplicate_email_is_refused_and_changes_nothing(app, ctx):
     events = count(AuditEvent)
     result = run(app, *args, input="a-long-password\n")
     assert result.exit_code == 1
-    assert "มีผู้ใช้ที่ใช้อีเมลนี้แล้ว" in result.output
+    assert "ใช้อีเมลนี้ไม่ได้" in result.output
     assert count(User) == 1
     assert count(AuditEvent) == events
 

@@ -160,3 +160,24 @@ def test_language_choice_is_kept_per_user(client, sign_in, make_user):
     client.post("/account/language", data={"locale": "en"})
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     assert db.session.get(User, user.id).locale == "en"
+
+
+def test_a_language_change_goes_through_the_service_and_is_audited(client, sign_in, make_user):
+    user = make_user()
+    before = user.locale
+    sign_in(user)
+    client.post("/account/language", data={"locale": "en"})
+    client.post("/account/language", data={"locale": "en"})  # no change, nothing to record
+    [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.language")).all()
+    assert (event.actor_id, event.details["changes"]) == (user.id, {"locale": [before, "en"]})
+
+
+def test_a_wrong_current_password_is_refused_by_the_service(client, sign_in, make_user):
+    user = make_user()
+    sign_in(user)
+    new = "a-new-password-long-enough"
+    response = client.post("/account/password", data={"current_password": "wrong", "new_password": new, "confirm": new})
+    assert response.status_code == 400
+    assert "รหัสผ่านปัจจุบันไม่ถูกต้อง" in response.get_data(as_text=True)
+    assert db.session.get(User, user.id).check_password(TEST_PASSWORD)
+    assert not db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.password")).all()

@@ -6,7 +6,7 @@ import pytest
 from tracker.extensions import db
 from tracker.models import Role
 
-from ..conftest import TODAY
+from tests.helpers import TODAY
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser

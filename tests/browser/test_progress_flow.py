@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import Evidence, Role, Step, StepStatus
 
-from ..conftest import TODAY
+from tests.helpers import TODAY
 from .conftest import console_errors, sign_in
 from ..measures.files import PDF
 

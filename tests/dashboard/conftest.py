@@ -5,8 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.models import Division, Measure, Organization, Role, User
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 def day(offset: int) -> date:

@@ -1,12 +1,11 @@
 """My work, the measure page and the dashboard run as many queries for 200 measures as for 10 (no N+1)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tracker.extensions import db
 from tracker.models import Role
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import sqlalchemy as sa
 
 from tracker.demo.services import DEMO_ACCOUNTS, add_demo_progress, ensure_demo_organization
 from tracker.extensions import db
+from tracker.ita import WorkGroup
 from tracker.measures import queries
-from tracker.measures.status import WorkGroup
 from tracker.models import AuditEvent, Division, ProgressUpdate, Role, StepStatus, User
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

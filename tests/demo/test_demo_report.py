@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import Assessment, Division, Measure, Step, step_divisions
+from tests.helpers import count
 
 
 @pytest.fixture
@@ -15,10 +16,6 @@ def demo_password_file(app):
     path = Path(app.instance_path) / "demo-password.txt"
     yield path
     path.unlink(missing_ok=True)
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_setting_up_twice_imports_the_report_once(app, ctx, demo_password_file):

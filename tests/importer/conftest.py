@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tracker.ita import INDICATOR_NAMES
 
-from tracker.importer.rules import INDICATOR_NAMES
 
 SEED = Path(__file__).parent.parent / "fixtures" / "ita_report_muangphia_2568.txt"
 

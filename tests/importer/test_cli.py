@@ -9,16 +9,13 @@ import sqlalchemy as sa
 from tests.importer.conftest import SEED
 from tests.importer.test_seed import SEED_SCORES
 from tracker.extensions import db
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Division, Measure, Step
+from tests.helpers import count
 
 
 def run(app, *args):
     return app.test_cli_runner().invoke(args=["ita", "import", *map(str, args)])
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def nothing_saved() -> bool:

@@ -8,7 +8,7 @@ import docx
 
 from tests.importer.documents import word_from_text_export
 from tracker.importer import parse_docx, parse_text
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 
 
 def _without_sources(data: dict) -> dict:

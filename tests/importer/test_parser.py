@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tracker.importer import EVERY_DIVISION, parse_text
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 from tracker.thai import to_thai_digits
 
 FY_2569 = (date(2025, 10, 1), date(2026, 9, 30))

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from tracker.errors import Conflict, ValidationFailed
 from tracker.extensions import db
 from tracker.importer import parse_text
-from tracker.importer.rules import INDICATOR_NAMES
 from tracker.importer.services import import_report, keep_current_due_dates, plan_import
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Measure, ProgressUpdate, Step
+from tests.helpers import count
 
 
 @pytest.fixture
@@ -52,10 +53,6 @@ def history() -> list[tuple]:
                   ProgressUpdate.status, ProgressUpdate.note, ProgressUpdate.created_at)
         .order_by(ProgressUpdate.id)
     ).all()
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_the_same_year_again_is_refused_without_replace(imported, report):

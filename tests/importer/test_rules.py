@@ -5,13 +5,8 @@ from datetime import date
 
 import pytest
 
-from tracker.importer.rules import (
-    level_for_scores,
-    overall_from_tools,
-    propose_due_dates,
-    scores_differ,
-    tool_of_indicator,
-)
+from tracker.importer.rules import propose_due_dates
+from tracker.ita import level_for_scores, overall_from_tools, scores_differ, tool_of_indicator
 
 
 def test_tools_of_indicators():

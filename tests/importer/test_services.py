@@ -11,8 +11,8 @@ from tests.importer.test_seed import SEED_SCORES
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed
 from tracker.extensions import db
 from tracker.importer import parse_text
-from tracker.importer.rules import INDICATOR_NAMES
 from tracker.importer.services import NEW_DIVISION, import_report, plan_import
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import (
     Assessment,
     AuditEvent,

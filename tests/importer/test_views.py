@@ -14,9 +14,10 @@ from tests.importer.documents import word_from_text_export
 from tests.html_forms import form_fields
 from tracker.extensions import db
 from tracker.importer import parse_text
-from tracker.importer.rules import INDICATOR_NAMES
 from tracker.importer.services import import_report
+from tracker.ita import INDICATOR_NAMES
 from tracker.models import Assessment, AuditEvent, Division, Measure, Role, Step
+from tests.helpers import count
 
 pytestmark = pytest.mark.usefixtures("imports_dir")
 
@@ -38,10 +39,6 @@ def token_of(response) -> str:
 
 def pending_json(imports_dir, token) -> dict:
     return json.loads((imports_dir / f"{token}.json").read_text(encoding="utf-8"))
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def nothing_saved() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.importer import check_consistency, parse_text
-from tracker.importer.rules import INDICATOR_NAMES
+from tracker.ita import INDICATOR_NAMES
 
 TOOLS = {"IIT": "90.00", "EIT ส่วนที่ 1": "90.00", "EIT ส่วนที่ 2": "90.00", "OIT": "90.00"}
 

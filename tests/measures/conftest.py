@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tracker.measures.evidence import evidence_directory
 from tracker.models import Division, Measure, Organization, Role, Step, User
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @dataclass

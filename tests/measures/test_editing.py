@@ -14,11 +14,8 @@ from tracker.measures import editing
 from tracker.measures.services import record_progress
 from tracker.models import Assessment, AuditEvent, Measure, Role, Step
 
-from .conftest import TODAY
-
-
-def actions():
-    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+from tests.helpers import TODAY
+from tests.helpers import actions
 
 
 def commit(result=None):

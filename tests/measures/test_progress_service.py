@@ -6,14 +6,15 @@ import sqlalchemy as sa
 
 from tracker.errors import PermissionDenied, NotFound
 from tracker.extensions import db
+from tracker.ita import MeasureState, WorkGroup
 from tracker.measures import queries
 from tracker.measures.models import HistoryIsAppendOnly
 from tracker.measures.services import InvalidProgress, StaleProgress, record_progress
-from tracker.measures.status import MeasureState, WorkGroup
 from tracker.models import AuditEvent, Evidence, ProgressUpdate, StepStatus
 
-from .conftest import TODAY
+from tests.helpers import TODAY
 from .files import DOCX, EXE, PDF, upload
+from tests.helpers import count
 
 
 def record(user, step, **overrides):
@@ -23,10 +24,6 @@ def record(user, step, **overrides):
     update = record_progress(user, step, **values)
     db.session.commit()
     return update
-
-
-def count(model):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_a_member_records_progress(office):

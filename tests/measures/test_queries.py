@@ -3,10 +3,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from tracker.ita import MeasureState, WorkGroup
 from tracker.measures import queries
-from tracker.measures.status import MeasureState, WorkGroup
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 @pytest.fixture

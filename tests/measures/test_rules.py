@@ -3,10 +3,10 @@ from datetime import date
 
 import pytest
 
-from tracker.measures.models import StepStatus
+from tracker.ita import StepStatus
 from tracker.measures.rules import check_progress_input, earliest_work_date, parse_percent
+from tests.helpers import TODAY
 
-TODAY = date(2026, 3, 16)
 EARLIEST = earliest_work_date(date(2025, 10, 1))
 
 

@@ -1,13 +1,12 @@
 """Derived step and measure status: pure rules, no database."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tracker.measures.models import StepStatus
+from tracker.ita import StepStatus, WorkGroup
 from tracker.measures.status import (
     MeasureState,
     StepFacts,
-    WorkGroup,
     consistent_status,
     is_due_soon,
     is_overdue,
@@ -16,8 +15,7 @@ from tracker.measures.status import (
     urgency_key,
     work_group,
 )
-
-TODAY = date(2026, 3, 16)
+from tests.helpers import TODAY
 
 
 def before(days):

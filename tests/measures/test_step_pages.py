@@ -9,6 +9,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Evidence, ProgressUpdate, StepStatus
 
 from .files import EXE, PDF
+from tests.helpers import count, error_next_to
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 
@@ -24,18 +25,6 @@ def post(client, step, files=(), **overrides):
     data = form(step, **overrides)
     data["files"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post(f"/steps/{step.id}/progress", data=data, content_type="multipart/form-data")
-
-
-def error_next_to(body: str, field: str) -> str:
-    """The message shown under a field (the `field` macro gives it the id FIELD-error)."""
-    match = re.search(rf'id="{field}-error"[^>]*>([^<]+)<', body)
-    assert match, f"no error shown next to {field}"
-    assert re.search(rf'id="{field}"[^>]*is-invalid|class="[^"]*is-invalid[^"]*"[^>]*id="{field}"', body), field
-    return match.group(1).strip()
-
-
-def count(model):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -93,7 +82,7 @@ def test_bad_input_gets_a_thai_message_next_to_the_field_and_saves_nothing(
     response = post(client, step, files=files, **overrides)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    message = error_next_to(body, field)
+    message = error_next_to(body, field, marked_invalid=True)
     assert THAI.search(message), message
     assert count(ProgressUpdate) == 0 and count(Evidence) == 0 and count(AuditEvent) == 0
     assert evidence_files() == []
@@ -113,7 +102,7 @@ def test_all_errors_are_shown_together(head_signed_in, client):
     body = post(client, head_signed_in.late_step, note="", percent="abc",
                 work_date="หนึ่ง").get_data(as_text=True)
     for field in ("note", "percent", "work_date"):
-        error_next_to(body, field)
+        error_next_to(body, field, marked_invalid=True)
 
 
 def test_a_stale_form_shows_the_newer_update_and_keeps_the_text(head_signed_in, client, make_progress):

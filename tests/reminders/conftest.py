@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 from tracker.models import Role, StepStatus
 
 MONDAY = TODAY  # 16 March 2026, the day of the weekly summary

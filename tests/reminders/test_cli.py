@@ -5,15 +5,11 @@ from tracker.extensions import db
 from tracker.reminders.models import DeliveryStatus, Notification, ReminderRun
 
 from .conftest import EXPECTED_TUESDAY
+from tests.helpers import count
 
 
 def run(app, *args):
     return app.test_cli_runner().invoke(args=["reminders", *args])
-
-
-def count(model):
-    db.session.expire_all()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_dry_run_prints_who_would_get_what_and_changes_nothing(app, office):

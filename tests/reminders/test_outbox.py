@@ -206,3 +206,21 @@ def test_monday_summary_to_the_executive(office, make_assessment):
     # Executives get no summary on other days.
     run_reminders(office.org, TUESDAY, trigger="cli")
     assert len([n for n in outbox() if n.kind == NotificationKind.DIGEST]) == 1
+
+
+def test_each_reminded_step_is_also_a_notice_in_the_application(office):
+    """The bell shows reminders and escalations too, one notice per step of the e-mail."""
+    from tracker.inbox.models import Notice, NoticeKind
+
+    run_reminders(office.org, TUESDAY, trigger="cli", now=bangkok(TUESDAY))
+    items = db.session.scalars(sa.select(NotificationItem)).all()
+    notices = db.session.scalars(sa.select(Notice)).all()
+    assert sorted((n.notification_id, n.step_id) for n in notices) == sorted(
+        (i.notification_id, i.step_id) for i in items
+    )
+    escalated = {(i.notification_id, i.step_id) for i in items if i.escalated}
+    assert {(n.notification_id, n.step_id) for n in notices if n.kind == NoticeKind.ESCALATION} == escalated
+    assert all(n.read_at is None and n.mailed_at is None for n in notices)
+    # A second run the same day adds no e-mail, hence no notice.
+    run_reminders(office.org, TUESDAY, trigger="catch-up")
+    assert db.session.scalar(sa.select(sa.func.count(Notice.id))) == len(notices)

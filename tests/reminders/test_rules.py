@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from tracker.errors import ValidationFailed
-from tracker.measures.models import StepStatus
+from tracker.ita import StepStatus
 from tracker.reminders.models import ItemKind, NotificationKind
 from tracker.reminders.rules import (
     OpenStep,

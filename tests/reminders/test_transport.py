@@ -7,11 +7,10 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from tracker.reminders.transport import (
+from tracker.reminders.channels import OutgoingEmail, channel_opener
+from tracker.reminders.email_channel import FileTransport, SmtpTransport, build_message, classify_error
+from tracker.reminders.mail_settings import (
     MailSettingsError,
-    OutgoingEmail,
-    build_message,
-    classify_error,
     describe_delivery,
     mail_settings_problems,
     new_message_id,
@@ -116,9 +115,25 @@ def test_delivery_is_described_for_the_admin(tmp_path):
 
 
 def test_a_web_request_may_wait_less_than_mail_timeout():
-    from tracker.reminders.transport import SmtpTransport
-
     assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}).timeout == 30
     assert SmtpTransport(GOOD | {"MAIL_TIMEOUT": 30}, timeout=10).timeout == 10
     with pytest.raises(MailSettingsError, match="MAIL_USE_TLS"):
         SmtpTransport(GOOD | {"MAIL_USE_SSL": True})
+
+
+def test_the_e_mail_channel_is_smtp_with_a_server_and_files_without(tmp_path):
+    open_email = channel_opener("email")
+    assert isinstance(open_email(GOOD, str(tmp_path), 10), SmtpTransport)
+    assert isinstance(open_email({"MAIL_SERVER": "", "MAIL_DEFAULT_SENDER": "ita@example.go.th"}, str(tmp_path), None),
+                      FileTransport)
+
+
+def test_the_mail_settings_need_no_smtp_library():
+    """Pages and services read the settings; only the e-mail channel loads smtplib."""
+    import subprocess
+    import sys
+
+    code = "import sys, tracker.reminders.mail_settings\nprint('smtplib' in sys.modules, 'flask' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.split() == ["False", "False"], run.stderr
+

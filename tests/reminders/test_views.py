@@ -18,6 +18,7 @@ from tracker.reminders.models import (
 from tracker.reminders.outbox import run_reminders
 from tracker.reminders.services import rules_for
 from tracker.reminders.rules import ReminderRules
+from tracker.reminders.scheduler import ReminderScheduler
 from tracker.timeutil import utcnow
 
 from .conftest import EXPECTED_TUESDAY, TUESDAY, bangkok
@@ -114,22 +115,37 @@ def test_admin_sees_only_the_own_organizations_messages(client, sign_in, office,
     assert "head.palad@example.org" not in body and "ส่งอีเมลครบทุกฉบับแล้ว" in body
 
 
-def test_retry_now_sends_the_waiting_messages(client, sign_in, office, smtp):
+def test_retry_now_queues_the_messages_and_wakes_the_scheduler(client, sign_in, office, smtp, app):
     decide_and_fail(office, smtp)
     smtp.start()
+    scheduler = "ita-server-1:4242:abcd"
+    assert lease.acquire(scheduler, utcnow(), 120)
     sign_in(office.people.admin)
-    response = client.post("/admin/reminders/retry", follow_redirects=True)
-    assert f"ส่งอีเมลแล้ว {len(EXPECTED_TUESDAY)} ฉบับ" in response.get_data(as_text=True)
-    assert len(smtp.messages) == len(EXPECTED_TUESDAY)
+    body = client.post("/admin/reminders/retry", follow_redirects=True).get_data(as_text=True)
+    # The page sends nothing itself: it says what will happen ...
+    assert f"จะส่งอีเมลอีกครั้ง {len(EXPECTED_TUESDAY)} ฉบับภายใน 60 วินาที" in body
+    assert smtp.messages == []
     assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "reminders.retry_now"))
+    assert {n.next_attempt_at for n in db.session.scalars(sa.select(Notification))} == {None}
+    # ... and the scheduler's next heartbeat sends them.
+    assert ReminderScheduler(app, holder=scheduler).heartbeat()
+    assert len(smtp.messages) == len(EXPECTED_TUESDAY)
+    assert ReminderScheduler(app, holder=scheduler).heartbeat()  # woken once, not at every heartbeat
+    assert len(smtp.messages) == len(EXPECTED_TUESDAY)
 
 
-def test_retry_now_with_the_server_still_down_says_why(client, sign_in, office, smtp):
+def test_retry_now_without_a_scheduler_says_so(client, sign_in, office, smtp):
     decide_and_fail(office, smtp)
     sign_in(office.people.admin)
     body = client.post("/admin/reminders/retry", follow_redirects=True).get_data(as_text=True)
-    assert "ส่งไม่สำเร็จ 7 ฉบับ: ไม่สามารถติดต่อเซิร์ฟเวอร์อีเมลได้" in body
+    assert "ตัวจัดตารางงานแจ้งเตือนไม่ได้ทำงานอยู่" in body
     assert {n.status for n in db.session.scalars(sa.select(Notification))} == {DeliveryStatus.PENDING}
+
+
+def test_retry_now_with_nothing_waiting(client, sign_in, office):
+    sign_in(office.people.admin)
+    body = client.post("/admin/reminders/retry", follow_redirects=True).get_data(as_text=True)
+    assert "ไม่มีอีเมลที่รอส่ง" in body
 
 
 def test_test_email_reaches_the_admin(client, sign_in, office, smtp):

@@ -6,8 +6,7 @@ import pytest
 
 from tracker.errors import NotFound, ValidationFailed
 from tracker.extensions import db
-from tracker.measures.models import StepStatus
-from tracker.measures.status import MeasureState
+from tracker.ita import MeasureState, StepStatus
 from tracker.reports.services import build_report, check_as_of, default_as_of, end_of_day
 
 from .conftest import STEP_TEXTS, bangkok

@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import docx
 import openpyxl
 
-from tracker.measures.models import StepStatus, Tool
-from tracker.measures.status import MeasureState
+from tracker.ita import MeasureState, StepStatus, Tool
 from tracker.reports import report as model
 from tracker.reports.docx_writer import render_docx
 from tracker.reports.wording import Numbers, printable

@@ -1,10 +1,16 @@
 """Administration pages: users, divisions, ITA scores and the audit trail."""
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from ..audit import display
+    from flask_babel import lazy_gettext as _l
+
+    from . import audit_display as display
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from .views import bp
@@ -19,4 +25,5 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(_l("Users and divisions"), "admin.index", admins, order=10), menu="admin")
     add_nav_item(app, NavItem(_l("Measures and steps"), "measures.measure_list", admins, order=20), menu="admin")
     add_nav_item(app, NavItem(_l("ITA scores"), "admin.assessments", admins, order=30), menu="admin")
+    add_nav_item(app, NavItem(_l("Sign-in security"), "account.admin_security", admins, order=35), menu="admin")
     add_nav_item(app, NavItem(_l("Audit log"), "admin.audit", admins, order=40), menu="admin")

@@ -16,12 +16,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from ..forms import EditForm
-from ..importer.rules import LEVELS
+from ..ita import INDICATOR_NUMBERS, LEVELS
 from ..labels import INDICATOR_NAMES, ROLE_LABELS
 from ..measures.forms import Required
 
 PASSWORD_CHOICES = [SelectChoice("generate", _l("Generate a password for me")),
                     SelectChoice("type", _l("I will type a password"))]
+# A new account: by default its owner chooses the password from an e-mailed link.
+NEW_ACCOUNT_PASSWORD_CHOICES = [SelectChoice("invite", _l("E-mail an invitation: the person chooses their own password")),
+                                *PASSWORD_CHOICES]
 
 
 def role_choices() -> list[SelectChoice]:
@@ -38,7 +41,8 @@ class UserForm(EditForm):
 
 
 class NewUserForm(UserForm):
-    password_choice = RadioField(_l("Password"), choices=PASSWORD_CHOICES, default="generate", validate_choice=False)
+    password_choice = RadioField(_l("Password"), choices=NEW_ACCOUNT_PASSWORD_CHOICES, default="invite",
+                                 validate_choice=False)
     password = PasswordField(_l("Password to give"), render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Create account"))
 
@@ -68,13 +72,33 @@ class AssessmentForm(EditForm):
 
     def indicator_fields(self):
         """(number, name, score field, analysis field) of the ten indicators."""
-        return [(n, INDICATOR_NAMES[n], self[f"indicator_{n}"], self[f"analysis_{n}"]) for n in range(1, 11)]
+        return [(n, INDICATOR_NAMES[n], self[f"indicator_{n}"], self[f"analysis_{n}"]) for n in INDICATOR_NUMBERS]
 
 
-for _number in range(1, 11):
+for _number in INDICATOR_NUMBERS:
     setattr(AssessmentForm, f"indicator_{_number}",
             StringField(_l("Score"), render_kw={"inputmode": "decimal"}))
     setattr(AssessmentForm, f"analysis_{_number}", TextAreaField(_l("Analysis"), render_kw={"rows": 3}))
+
+
+def assessment_form_data(assessment) -> dict:
+    """An assessment as the scores form shows it, with its edit token."""
+    from ..concurrency import edit_token
+    from ..measures.editing import assessment_edit_values
+
+    def text(value):
+        return "" if value is None else f"{value:.2f}"
+
+    data = dict(
+        fiscal_year=str(assessment.fiscal_year), overall_score=text(assessment.overall_score),
+        level=assessment.level or "", iit_score=text(assessment.iit_score), eit1_score=text(assessment.eit1_score),
+        eit2_score=text(assessment.eit2_score), oit_score=text(assessment.oit_score),
+    )
+    for line in assessment.indicators:
+        data[f"indicator_{line.number}"] = text(line.score)
+        data[f"analysis_{line.number}"] = line.analysis
+    data["edit_token"] = edit_token(assessment_edit_values(assessment))
+    return data
 
 
 class AuditFilterForm(FlaskForm):

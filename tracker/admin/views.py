@@ -1,7 +1,6 @@
 """Administration pages (admins only): users, divisions, ITA scores and the audit log."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,15 +8,17 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import queries as audit_queries
-from ..audit.models import AuditEvent
+from ..auth import invitations
+from ..auth import queries as user_queries
 from ..auth import services as user_services
-from ..auth.models import Membership, Role, User
+from ..auth.models import Role, User
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
 from ..input import ids_of, requested_page
 from ..errors import DomainError, show_on_form
 from ..extensions import db
 from ..forms import status_for
+from ..ita import INDICATOR_NUMBERS
 from ..labels import action_label, target_label
 from ..measures import editing, queries
 from ..measures.models import Assessment
@@ -26,7 +27,15 @@ from ..orgs.models import Division
 from ..scoping import get_in_org_or_404
 from ..thai import ThaiDateError, parse_date
 from ..timeutil import org_timezone
-from .forms import AssessmentForm, AuditFilterForm, DivisionForm, NewUserForm, PasswordForm, UserForm
+from .forms import (
+    AssessmentForm,
+    AuditFilterForm,
+    DivisionForm,
+    NewUserForm,
+    PasswordForm,
+    UserForm,
+    assessment_form_data,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,12 +43,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 def _render_index(division_form: DivisionForm, code: int = 200):
-    users = db.session.scalars(
-        sa.select(User)
-        .where(User.organization_id == current_user.organization_id)
-        .options(selectinload(User.memberships).selectinload(Membership.division))
-        .order_by(User.active.desc(), User.display_name)
-    ).all()
+    users = user_queries.users_with_divisions(current_user.organization_id)
     return render_template("admin/index.html", users=users, divisions=division_services.divisions_of(current_user.organization_id), division_form=division_form), code
 
 
@@ -86,6 +90,8 @@ def user_create():
     divisions = {d.id: d for d in division_services.divisions_of(current_user.organization_id)}
     try:
         chosen = [divisions[i] for i in ids_of({*form.divisions.data, *heads}) if i in divisions]
+        if form.password_choice.data == "invite":
+            return _invite(form, chosen, heads)
         user = user_services.create_user(
             current_user.organization,
             email=form.email.data,
@@ -97,13 +103,24 @@ def user_create():
             actor=current_user,
         )
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_user_form(form, None)
-    db.session.commit()
     if generated:
         return render_template("admin/password_given.html", user=user, password=password, created=True)
     flash(_("The account of %(name)s has been created.", name=user.display_name), "success")
+    return redirect(url_for("admin.index"))
+
+
+def _invite(form: NewUserForm, chosen: list[Division], heads: set[str]):
+    try:
+        user = invitations.invite_user(
+            current_user, current_user.organization, email=form.email.data, display_name=form.display_name.data,
+            role=form.role.data, divisions=[d for d in chosen if str(d.id) not in heads],
+            head_of=[d for d in chosen if str(d.id) in heads])
+    except DomainError as error:
+        show_on_form(form, error)
+        return _render_user_form(form, None)
+    flash(_("An invitation has been sent to %(email)s. The link works for 72 hours.", email=user.email), "success")
     return redirect(url_for("admin.index"))
 
 
@@ -119,14 +136,11 @@ def user_edit(user_id: int):
             current_user, user, display_name=form.display_name.data, email=form.email.data, role=form.role.data,
             division_ids=form.divisions.data or [], head_ids=form.heads.data or [], base_token=form.edit_token.data)
     except EditConflict as conflict:
-        db.session.rollback()
         user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
         return _render_user_form(form, user, conflict=conflict, saved=form.rebase(_user_form_data(user)))
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_user_form(form, get_in_org_or_404(User, user_id, current_user.organization_id))
-    db.session.commit()
     if changes:
         flash(_("The account of %(name)s has been saved.", name=user.display_name), "success")
     return redirect(url_for("admin.index"))
@@ -141,14 +155,11 @@ def user_active(user_id: int):
         user_services.set_user_active(current_user, user, active, base_token=request.form.get("edit_token", ""))
     except EditConflict as conflict:
         # The button carries no input to keep: show the account as it is now.
-        db.session.rollback()
         user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
         return _render_user_form(UserForm(formdata=None, **_user_form_data(user)), user, conflict=conflict)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(url_for("admin.user_edit", user_id=user_id))
-    db.session.commit()
     flash(_("%(name)s can sign in again.", name=user.display_name) if active
           else _("%(name)s can no longer sign in and has been signed out.", name=user.display_name), "success")
     return redirect(url_for("admin.index"))
@@ -163,11 +174,9 @@ def user_password(user_id: int):
     try:
         user_services.set_password_for(current_user, user, password)
     except DomainError as error:
-        db.session.rollback()
         form.password.errors = [str(error.message)]
         user = get_in_org_or_404(User, user_id, current_user.organization_id, selectinload(User.memberships))
         return _render_user_form(UserForm(formdata=None, **_user_form_data(user)), user, form)[0], 400
-    db.session.commit()
     if generated:
         return render_template("admin/password_given.html", user=user, password=password, created=False)
     flash(_("The password of %(name)s has been changed; they were signed out everywhere.", name=user.display_name),
@@ -185,10 +194,8 @@ def division_create():
         division = division_services.create_division(
             current_user.organization, form.name.data or "", short_name=form.short_name.data, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_index(form, 400)
-    db.session.commit()
     flash(_("The division %(name)s has been added.", name=division.name), "success")
     return redirect(url_for("admin.index", _anchor="divisions"))
 
@@ -211,15 +218,12 @@ def division_edit(division_id: int):
             division_services.update_division(current_user, division, name=form.name.data or "",
                                               short_name=form.short_name.data, base_token=form.edit_token.data)
         except EditConflict as error:
-            db.session.rollback()
             division = get_in_org_or_404(Division, division_id, current_user.organization_id)
             conflict, saved = error, form.rebase(_division_form_data(division))
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
             division = get_in_org_or_404(Division, division_id, current_user.organization_id)
         else:
-            db.session.commit()
             flash(_("The division has been saved."), "success")
             return redirect(url_for("admin.index", _anchor="divisions"))
     return render_template("admin/division_form.html", form=form, division=division, conflict=conflict, saved=saved,
@@ -234,10 +238,8 @@ def division_active(division_id: int):
     try:
         division_services.set_division_active(current_user, division, active)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(url_for("admin.division_edit", division_id=division_id))
-    db.session.commit()
     flash(_("The division %(name)s is in use again.", name=division.name) if active
           else _("The division %(name)s has been archived.", name=division.name), "success")
     return redirect(url_for("admin.index", _anchor="divisions"))
@@ -261,25 +263,9 @@ def _assessment_values(form: AssessmentForm) -> dict:
         eit1_score=form.eit1_score.data,
         eit2_score=form.eit2_score.data,
         oit_score=form.oit_score.data,
-        indicator_scores={n: form[f"indicator_{n}"].data for n in range(1, 11)},
-        analyses={n: form[f"analysis_{n}"].data for n in range(1, 11)},
+        indicator_scores={n: form[f"indicator_{n}"].data for n in INDICATOR_NUMBERS},
+        analyses={n: form[f"analysis_{n}"].data for n in INDICATOR_NUMBERS},
     )
-
-
-def _assessment_form_data(assessment: Assessment) -> dict:
-    def text(value):
-        return "" if value is None else f"{value:.2f}"
-
-    data = dict(
-        fiscal_year=str(assessment.fiscal_year), overall_score=text(assessment.overall_score),
-        level=assessment.level or "", iit_score=text(assessment.iit_score), eit1_score=text(assessment.eit1_score),
-        eit2_score=text(assessment.eit2_score), oit_score=text(assessment.oit_score),
-    )
-    for line in assessment.indicators:
-        data[f"indicator_{line.number}"] = text(line.score)
-        data[f"analysis_{line.number}"] = line.analysis
-    data["edit_token"] = edit_token(editing.assessment_edit_values(assessment))
-    return data
 
 
 def _load_assessment(assessment_id: int) -> Assessment:
@@ -295,21 +281,18 @@ def assessment_edit(assessment_id: int | None = None):
     if assessment_id is not None:
         assessment = _load_assessment(assessment_id)
     if request.method == "GET":
-        form = AssessmentForm(formdata=None, **(_assessment_form_data(assessment) if assessment else {}))
+        form = AssessmentForm(formdata=None, **(assessment_form_data(assessment) if assessment else {}))
     else:
         form = AssessmentForm()
         try:
             result = editing.save_assessment(current_user, current_user.organization, assessment=assessment,
                                              base_token=form.edit_token.data, **_assessment_values(form))
         except EditConflict as error:
-            db.session.rollback()
             assessment = _load_assessment(assessment_id)
-            conflict, saved = error, form.rebase(_assessment_form_data(assessment))
+            conflict, saved = error, form.rebase(assessment_form_data(assessment))
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("The ITA scores of fiscal year %(year)s have been saved.", year=result.fiscal_year), "success")
             return redirect(url_for("admin.assessments"))
     return render_template("admin/assessment_form.html", form=form, assessment=assessment, conflict=conflict,
@@ -349,14 +332,11 @@ def _audit_filters(form: AuditFilterForm, users: list[User]) -> dict:
 @bp.route("/audit")
 @admin_required
 def audit():
-    users = list(db.session.scalars(
-        sa.select(User).where(User.organization_id == current_user.organization_id).order_by(User.display_name)))
+    users = user_queries.users_by_name(current_user.organization_id)
     form = AuditFilterForm(request.args)
     filters = _audit_filters(form, users)
-    query = audit_queries.events_query(
-        current_user.organization_id, tz_name=org_timezone(current_user.organization), **filters)
-    if form.actor.data == "system":
-        query = query.where(AuditEvent.actor_id.is_(None))
+    query = audit_queries.events_query(current_user.organization_id, tz_name=org_timezone(current_user.organization),
+                                       system_only=form.actor.data == "system", **filters)
     page = requested_page()
     events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}

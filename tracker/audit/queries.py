@@ -26,6 +26,7 @@ def events_query(
     action: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    system_only: bool = False,
 ) -> sa.Select:
     """Events of the organization. `action` is an action ("step.progress") or
     `target:<Type>` for every action on one kind of record; dates are the
@@ -38,6 +39,8 @@ def events_query(
     )
     if actor_id is not None:
         query = query.where(AuditEvent.actor_id == actor_id)
+    if system_only:  # the command line and scheduled jobs
+        query = query.where(AuditEvent.actor_id.is_(None))
     if action:
         if action.startswith(TARGET_PREFIX):
             query = query.where(AuditEvent.target_type == action[len(TARGET_PREFIX):])

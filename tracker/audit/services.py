@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..auth.models import User
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from ..extensions import db
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 def record(
@@ -28,7 +33,17 @@ def record(
         details={key: _jsonable(value) for key, value in details.items()},
     )
     db.session.add(event)
+    db.session.info.setdefault(_RECORDED, []).append(event)
     return event
+
+
+_RECORDED = "tracker.audit.recorded"
+
+
+def take_recorded_events(session) -> list[AuditEvent]:
+    """The events recorded in `session` since it was last asked (the web
+    transaction owner writes those of a GET, which otherwise writes nothing)."""
+    return session.info.pop(_RECORDED, [])
 
 
 def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list]:
@@ -51,3 +66,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_recorded(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_RECORDED, None)

@@ -8,10 +8,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from ..cli_support import domain_command, require_organization
+from ..cli_support import domain_command
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..orgs.services import find_division
+from ..orgs.services import find_division, require_organization
 from .models import Role, User
 from .services import change_password, create_user, normalize_email
 
@@ -78,3 +78,20 @@ def set_password_command(email: str, password_stdin: bool) -> None:
         raise ValidationFailed(f"No user with e-mail {email!r}.")
     change_password(user, read_password(password_stdin))
     click.echo(f"Password changed for {user.email}")
+
+
+@users_cli.command("reset-two-factor")
+@click.option("--email", required=True)
+@with_appcontext
+@domain_command
+def reset_two_factor_command(email: str) -> None:
+    """Remove a user's two-step sign-in (a lost phone and lost recovery codes); audited, and the user is told."""
+    from .totp import reset_for
+
+    user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise ValidationFailed(f"No user with e-mail {email!r}.")
+    if reset_for(None, user):
+        click.echo(f"Two-step sign-in removed for {user.email}; they sign in with their password alone.")
+    else:
+        click.echo(f"{user.email} had no two-step sign-in.")

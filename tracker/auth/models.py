@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A password chosen by an administrator: its owner must replace it at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     organization: Mapped[Organization] = relationship()
     memberships: Mapped[list[Membership]] = relationship(

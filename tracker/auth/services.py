@@ -18,10 +18,16 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
+from .account_models import AccountToken
 from .models import LoginAttempt, Membership, Role, User, new_session_token, password_hash_method
+from .passwords import MIN_PASSWORD_LENGTH, check_password_policy  # noqa: F401  (MIN_PASSWORD_LENGTH: forms)
+from .notices import notify_password_changed
 from .permissions import ensure_admin_of
 
-MIN_PASSWORD_LENGTH = 10
+# The one answer for an address that cannot be given to a new or changed
+# account, whether it is taken here or in another organization: the answer
+# must not tell an administrator who has an account elsewhere.
+EMAIL_UNUSABLE = _l("This e-mail address cannot be used. Please use another one.")
 
 
 @functools.cache
@@ -41,12 +47,8 @@ def normalize_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def validate_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+def validate_password(password: str, *, email: str = "", name: str = "") -> None:
+    check_password_policy(password, email=email, name=name)
 
 
 def parse_role(value: str | Role) -> Role:
@@ -73,7 +75,7 @@ def create_user(
     email: str,
     display_name: str,
     role: Role | str,
-    password: str,
+    password: str | None,
     divisions: Iterable[Division] = (),
     head_of: Iterable[Division] = (),
     locale: str | None = None,
@@ -81,7 +83,10 @@ def create_user(
 ) -> User:
     """Create a user of `org`, member of `divisions` and head of `head_of`.
 
-    `actor` is the administrator doing it (None from the command line).
+    `actor` is the administrator doing it (None from the command line); a
+    password an administrator chose in the web must be changed at first
+    sign-in. `password=None` leaves the account without a usable password,
+    for an invitation (`tracker.auth.invitations`).
     """
     if actor is not None:
         ensure_admin_of(actor, org.id)
@@ -90,9 +95,10 @@ def create_user(
     if not display_name:
         raise ValidationFailed(_l("Please give the person's name."), field="display_name")
     role = parse_role(role)
-    validate_password(password)
+    if password is not None:
+        validate_password(password, email=email, name=display_name)
     if email_taken(email):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
     head_ids = {d.id for d in head_of}
     member_of = {d.id: d for d in [*divisions, *head_of]}
     for division in member_of.values():
@@ -108,7 +114,9 @@ def create_user(
         role=role,
         locale=locale,
     )
-    user.set_password(password)
+    # Nobody knows a random password: an invited account has none until its owner sets one.
+    user.set_password(password if password is not None else secrets.token_urlsafe(32))
+    user.must_change_password = password is not None and actor is not None
     user.memberships = [
         Membership(division_id=division_id, is_head=division_id in head_ids)
         for division_id in member_of
@@ -192,10 +200,46 @@ def authenticate(
     return user
 
 
-def change_password(user: User, new_password: str, *, actor: User | None = None) -> None:
-    validate_password(new_password)
+def end_links(user: User, now: datetime) -> None:
+    """Every unused link of the user stops working (their password was just set)."""
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def change_password(user: User, new_password: str, *, actor: User | None = None, now: datetime | None = None) -> None:
+    """Set a new password (signing the user out everywhere), end every link
+    that could set another one, and tell the owner by e-mail. A password an
+    administrator chose must be changed by its owner at the next sign-in."""
+    validate_password(new_password, email=user.email, name=user.display_name)
     user.set_password(new_password)
+    user.must_change_password = actor is not None and actor.id != user.id
+    end_links(user, now or utcnow())
     record(user.organization_id, actor, "user.password", user)
+    notify_password_changed(user, now)
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """A user replaces their own password, proving they know the current one."""
+    if not user.check_password(current_password or ""):
+        raise ValidationFailed(_l("The current password is not correct."), field="current_password")
+    try:
+        change_password(user, new_password, actor=user)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, field="new_password") from error
+
+
+def set_language(user: User, locale: str, languages) -> None:
+    """The language a user reads the pages and e-mails in."""
+    if locale not in languages:
+        raise ValidationFailed(_l("Choose one of the languages offered."), field="locale")
+    if user.locale != locale:
+        record(user.organization_id, user, "user.language", user, changes={"locale": [user.locale, locale]})
+        user.locale = locale
+        db.session.flush()
 
 
 # Letters and digits that cannot be mistaken for one another when read aloud
@@ -272,7 +316,7 @@ def update_user(
         raise ValidationFailed(_l("Please give the person's name."), field="display_name")
     email = normalize_email(email)
     if email_taken(email, except_user_id=user.id):
-        raise ValidationFailed(_l("A user with this e-mail address already exists."), field="email")
+        raise ValidationFailed(EMAIL_UNUSABLE, field="email")
     role = parse_role(role)
     _refuse_self_lockout(actor, user, role=role, active=user.active)
     members, heads = _memberships(user, division_ids, head_ids)

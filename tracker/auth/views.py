@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import ValidationFailed
-from ..extensions import db
-from . import services
+from ..errors import ValidationFailed, show_on_form
+from . import second_step, services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -38,10 +37,12 @@ def login():
         except services.TooManyAttempts as error:
             form.password.errors.append(str(error.message))
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # the attempt is recorded, successful or not
         if user is None:
             # One message for every failure: it must not tell whether the e-mail exists.
             form.password.errors.append(_("The e-mail or password is not correct."))
+        elif second_step.needs_second_factor(user):
+            return second_step.ask_for_second_factor(user, remember=form.remember.data,
+                                                       next_url=request.args.get("next"))
         else:
             session.pop("locale", None)
             login_user(user, remember=form.remember.data)
@@ -72,19 +73,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("The current password is not correct."))
+        try:
+            services.change_own_password(user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as error:
+            show_on_form(form, error)
         else:
-            try:
-                services.change_password(user, form.new_password.data, actor=user)
-            except ValidationFailed as error:
-                form.new_password.errors.append(str(error.message))
-            else:
-                db.session.commit()
-                # The password change replaced the session token: sign in again here.
-                login_user(user, fresh=True)
-                flash(_("Your password has been changed."), "success")
-                return redirect(url_for("auth.account"))
+            # The password change replaced the session token: sign in again here.
+            login_user(user, fresh=True)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
     language_form = LanguageForm(locale=current_user.locale or "th")
     return render_template("auth/account.html", password_form=form, language_form=language_form), 400
 
@@ -94,6 +91,5 @@ def change_password():
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        current_user.locale = form.locale.data
-        db.session.commit()
+        services.set_language(current_user._get_current_object(), form.locale.data, current_app.config["LANGUAGES"])
     return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))

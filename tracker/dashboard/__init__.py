@@ -1,9 +1,15 @@
 """My work (the steps of one's divisions) and the executives' dashboard."""
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from ..navigation import NavItem, add_nav_item
     from .views import bp
 

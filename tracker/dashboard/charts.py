@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from ..ita import PASS_MARK
 from ..measures.models import Assessment
-from ..importer.rules import PASS_MARK
 from ..measures.queries import Summary
 
 

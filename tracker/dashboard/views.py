@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..exports import download, requested_format
 from ..i18n import format_fiscal_year
+from ..instructions.services import unanswered_by_division
+from ..ita import MeasureState, WorkGroup
 from ..labels import INDICATOR_NAMES
-from ..main.views import organization_today
 from ..measures import queries
+from ..measures.exports import division_columns, step_columns
 from ..measures.filters import read_filters
-from ..measures.status import DUE_SOON_DAYS, MeasureState, WorkGroup
+from ..measures.status import DUE_SOON_DAYS
+from ..web.current import organization_today
 from . import charts
 
 bp = Blueprint("dashboard", __name__)
@@ -41,6 +46,8 @@ def overview():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
+    if (fmt := requested_format()) and request.args.get("list") in DASHBOARD_LISTS:
+        return export_list(fmt, request.args["list"], summary)
     history = queries.assessment_history(current_user.organization_id)
 
     def steps_link(**args) -> str:
@@ -61,4 +68,18 @@ def overview():
         states=list(MeasureState),
         window=DUE_SOON_DAYS,
         today=today,
+        unanswered=unanswered_by_division(current_user.organization_id, filters.fiscal_year),
     )
+
+
+DASHBOARD_LISTS = ("overdue", "due_soon", "divisions")
+
+
+def export_list(fmt: str, name: str, summary):
+    """One of the dashboard's lists as a file: the overdue steps, those due soon, the divisions."""
+    if name == "divisions":
+        columns, rows, title = division_columns(), summary.divisions, _("By division")
+    else:
+        columns, rows = step_columns(show_group=False), getattr(summary, name)
+        title = _("Overdue steps") if name == "overdue" else _("Due soon")
+    return download(fmt, f"{name}-{summary.fiscal_year}", columns, rows, title=title)

@@ -1,5 +1,10 @@
 """Demo data for `make run`: an organization, its divisions and one account per role."""
-from flask import Flask
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

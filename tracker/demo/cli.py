@@ -9,6 +9,7 @@ from ..cli_support import domain_command
 from ..timeutil import org_today
 from .report import import_demo_report
 from ..measures.queries import fiscal_years_with_measures
+from ..instructions.demo import add_demo_instruction
 from ..reports.publishing import public_page_of
 from .services import (
     DEMO_ACCOUNTS,
@@ -36,6 +37,7 @@ def setup_command(base_url: str) -> None:
     if report is not None:
         click.echo(f"Imported its ITA report: {len(report.measures)} measures, {report.step_count} steps")
     progress = add_demo_progress(org, org_today(org))
+    add_demo_instruction(org, org_today(org))
     if created:
         publish_demo_page(org)
     if progress:

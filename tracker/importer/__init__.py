@@ -10,45 +10,48 @@ built on its `ParseResult`. The usual entry points of the reading:
 - `parse_text(text)` and `parse_docx(file)`;
 - `match_divisions(names, existing)` to link the names read to an
   organization's divisions.
+
+The names below are loaded on first use, so that importing one module of
+the package (the CLI, the models' neighbours) does not load the parser and
+python-docx.
 """
-from tracker.importer.blocks import Block, Paragraph, Row, Table
-from tracker.importer.checks import check_consistency
-from tracker.importer.divisions import (
-    EVERY_DIVISION,
-    DivisionMatch,
-    DivisionRecord,
-    match_divisions,
-    split_divisions,
-)
-from tracker.importer.findings import MESSAGES
-from tracker.importer.normalize import ImportReadError, clean_text, decode_upload
-from tracker.importer.parser import (
-    parse_docx,
-    parse_document,
-    parse_text,
-    parse_upload,
-    size_error,
-)
-from tracker.importer.readers import read_docx, read_text
-from tracker.importer.result import Finding, Indicator, Measure, ParseResult, Step
-from tracker.importer.rules import level_for_scores, propose_due_dates
-from tracker.importer.steps import split_steps
+from __future__ import annotations
 
-__all__ = [
-    "Block", "Paragraph", "Row", "Table",
-    "check_consistency",
-    "EVERY_DIVISION", "DivisionMatch", "DivisionRecord", "match_divisions", "split_divisions",
-    "ImportReadError", "clean_text", "decode_upload",
-    "MESSAGES",
-    "parse_docx", "parse_document", "parse_text", "parse_upload", "size_error",
-    "read_docx", "read_text",
-    "Finding", "Indicator", "Measure", "ParseResult", "Step",
-    "level_for_scores", "propose_due_dates",
-    "split_steps",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# name -> module of tracker.importer that defines it
+_EXPORTS = {
+    "Block": "blocks", "Paragraph": "blocks", "Row": "blocks", "Table": "blocks",
+    "check_consistency": "checks",
+    "EVERY_DIVISION": "divisions", "DivisionMatch": "divisions", "DivisionRecord": "divisions",
+    "match_divisions": "divisions", "split_divisions": "divisions",
+    "MESSAGES": "findings",
+    "ImportReadError": "normalize", "clean_text": "normalize", "decode_upload": "normalize",
+    "parse_docx": "parser", "parse_document": "parser", "parse_text": "parser", "parse_upload": "parser",
+    "size_error": "parser",
+    "read_docx": "readers", "read_text": "readers",
+    "Finding": "result", "Indicator": "result", "Measure": "result", "ParseResult": "result", "Step": "result",
+    "propose_due_dates": "rules",
+    "split_steps": "steps",
+}
+
+__all__ = sorted(_EXPORTS)
 
 
-def init_app(app) -> None:
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def init_app(app: Flask) -> None:
     """Register the import pages, the `flask ita` commands and the menu entry."""
     from flask_babel import lazy_gettext as _l
 

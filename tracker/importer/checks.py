@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tracker.importer.result import Finding, ParseResult
-from tracker.importer.rules import (
+from tracker.ita import (
     INDICATOR_NAMES,
     INDICATORS_OF_TOOL,
     TOOL_KEYS,

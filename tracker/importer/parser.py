@@ -16,8 +16,8 @@ from tracker.importer.normalize import ImportReadError, decode_upload, is_docx, 
 from tracker.importer.limits import MAX_STEPS
 from tracker.importer.readers import read_docx, read_text
 from tracker.importer.result import Indicator, Measure, ParseResult, Step
-from tracker.importer.rules import INDICATOR_NAMES, LEVELS, TOOL_KEYS
 from tracker.importer.steps import split_steps
+from tracker.ita import INDICATOR_NAMES, LEVELS, TOOL_KEYS
 from tracker.thai import ThaiDateError, fiscal_year, parse_period, to_arabic_digits
 
 # A .docx is a ZIP; refuse one that would unpack to far more than its size.

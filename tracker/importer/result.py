@@ -7,13 +7,8 @@ from datetime import date
 from typing import Any
 
 from tracker.importer.findings import Finding
-from tracker.importer.rules import (
-    INDICATOR_NAMES,
-    TOOL_KEYS,
-    below_pass_mark,
-    propose_due_dates,
-    tool_of_indicator,
-)
+from tracker.importer.rules import propose_due_dates
+from tracker.ita import INDICATOR_NAMES, TOOL_KEYS, below_pass_mark, tool_of_indicator
 
 
 @dataclass

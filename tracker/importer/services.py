@@ -24,7 +24,8 @@ from ..auth.permissions import ensure_admin_of
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..i18n import format_date
-from ..measures.models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, Tool
+from ..ita import INDICATOR_NAMES, tool_of_indicator
+from ..measures.models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step
 from ..orgs.models import Division, Organization
 from ..orgs.services import create_division, divisions_of
 from ..thai import fiscal_year, fiscal_year_bounds
@@ -32,7 +33,6 @@ from . import result as parsed
 from .divisions import EVERY_DIVISION, division_key, match_divisions
 from .messages import source_text
 from .normalize import without_spaces
-from .rules import INDICATOR_NAMES, tool_of_indicator
 
 # The value of a division choice that creates a new division under the name read.
 NEW_DIVISION = "new"
@@ -534,7 +534,7 @@ def _save_assessment(plan: ImportPlan, source_name: str | None) -> tuple[Assessm
             indicator = IndicatorScore(number=number)
             assessment.indicators.append(indicator)
         indicator.name = name
-        indicator.tool = Tool(tool_of_indicator(number))
+        indicator.tool = tool_of_indicator(number)
         indicator.score = _score(read.score if read else None)
         indicator.analysis = read.analysis if read else ""
     db.session.flush()

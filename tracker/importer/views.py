@@ -6,20 +6,19 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..auth.permissions import admin_required
 from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..measures.models import Assessment, Measure, Step
+from ..measures import queries as measure_queries
+from ..measures.models import Assessment
 from ..orgs.services import divisions_in_use, name_key
 from ..scoping import get_in_org_or_404
 from ..timeutil import utcnow
+from ..web.transaction import after_commit
 from .forms import UploadForm, preview_form
 from .parser import parse_upload, size_error
 from .pending import PendingImport, PendingImports
@@ -87,14 +86,7 @@ def start_pending_import(result: ParseResult, filename: str) -> PendingImport:
 
 def imported_years() -> list[tuple[Assessment, int]]:
     """The organization's assessments with the number of measures that answer each."""
-    rows = db.session.execute(
-        sa.select(Assessment, sa.func.count(Measure.id))
-        .outerjoin(Measure, Measure.assessment_id == Assessment.id)
-        .where(Assessment.organization_id == current_user.organization_id)
-        .group_by(Assessment.id)
-        .order_by(Assessment.fiscal_year.desc())
-    )
-    return [(assessment, count) for assessment, count in rows]
+    return measure_queries.assessments_with_measure_counts(current_user.organization_id)
 
 
 def load_pending_or_404(token: str) -> PendingImport:
@@ -151,11 +143,9 @@ def preview(token: str):
             source_name=pending.filename or None,
         )
     except DomainError as error:
-        db.session.rollback()
         form.add_problem(error.field, error.message)
         return render_preview(pending, plan, form), 400
-    db.session.commit()
-    pending_imports().delete(token)
+    after_commit(lambda: pending_imports().delete(token))  # kept if the saving fails
     flash(
         _(
             "The report of fiscal year %(year)s has been imported: %(measures)s measures "
@@ -200,10 +190,5 @@ def cancel(token: str):
 @admin_required
 def imported(assessment_id: int):
     assessment = get_in_org_or_404(Assessment, assessment_id, current_user.organization_id)
-    measures = db.session.scalars(
-        sa.select(Measure)
-        .where(Measure.organization_id == current_user.organization_id, Measure.assessment_id == assessment.id)
-        .options(selectinload(Measure.steps).selectinload(Step.divisions))
-        .order_by(Measure.position, Measure.id)
-    ).all()
+    measures = measure_queries.measures_of_assessment(current_user.organization_id, assessment.id)
     return render_template("importer/imported.html", assessment=assessment, measures=measures)

@@ -15,10 +15,17 @@ from ..concurrency import ensure_unchanged
 from ..input import ids_of, parse_whole_number
 from ..errors import InvalidFields, ValidationFailed
 from ..extensions import db
-from ..importer.rules import INDICATOR_NAMES, LEVELS, level_for_scores, overall_from_tools, tool_of_indicator
+from ..ita import (
+    INDICATOR_NAMES,
+    INDICATOR_NUMBERS,
+    LEVELS,
+    level_for_scores,
+    overall_from_tools,
+    tool_of_indicator,
+)
 from ..orgs.models import Division, Organization
 from ..thai import ThaiDateError, fiscal_year_bounds, format_date_numeric, parse_date, to_arabic_digits
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, Tool
+from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step
 
 FIRST_YEAR, LAST_YEAR = 2550, 2700  # Buddhist Era fiscal years we accept
 # A step may be due a little outside its measure's period, not years away.
@@ -373,7 +380,7 @@ def save_assessment(
     chosen_level = _text(level) or None
     if chosen_level and chosen_level not in LEVELS:
         errors.add("level", _l("Choose one of the levels of the ITA."))
-    indicators = {n: _score((indicator_scores or {}).get(n), f"indicator_{n}", errors) for n in range(1, 11)}
+    indicators = {n: _score((indicator_scores or {}).get(n), f"indicator_{n}", errors) for n in INDICATOR_NUMBERS}
     if year is not None:
         taken = db.session.scalar(sa.select(Assessment.id).where(
             Assessment.organization_id == org.id, Assessment.fiscal_year == year))
@@ -396,11 +403,11 @@ def save_assessment(
         changes = {k: [None, v] for k, v in values.items() if v is not None}
     else:
         changes = apply_changes(assessment, values)
-    for number in range(1, 11):
+    for number in INDICATOR_NUMBERS:
         line = assessment.indicator(number)
         if line is None:
             line = IndicatorScore(number=number, name=INDICATOR_NAMES[number],
-                                  tool=Tool(tool_of_indicator(number)), analysis="")
+                                  tool=tool_of_indicator(number), analysis="")
             assessment.indicators.append(line)
         new_values = {"score": indicators[number]}
         if analyses is not None and number in analyses:

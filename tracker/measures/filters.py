@@ -12,11 +12,11 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..input import parse_whole_number
+from ..ita import INDICATOR_NUMBERS, MeasureState, WorkGroup
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
 from . import queries
-from .status import MeasureState, WorkGroup
 
 
 @dataclass
@@ -75,5 +75,5 @@ def read_filters(args: MultiDict, organization_id: int, today: date) -> Filters:
         division=next((d for d in divisions if d.id == wanted), None),
         group=_enum(WorkGroup, args.get("group")),
         state=_enum(MeasureState, args.get("state")),
-        indicator=indicator if indicator in range(1, 11) else None,
+        indicator=indicator if indicator in INDICATOR_NUMBERS else None,
     )

@@ -1,7 +1,6 @@
 """ITA assessments, improvement measures, their steps and progress history."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,24 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
-from ..importer.rules import below_pass_mark
+from ..ita import StepStatus, Tool, below_pass_mark
 from ..orgs.models import Division, Organization, enum_column
 from ..timeutil import UTCDateTime, utcnow
 
 SCORE = sa.Numeric(5, 2)
-
-
-class Tool(enum.StrEnum):
-    IIT = "IIT"
-    EIT = "EIT"
-    OIT = "OIT"
-
-
-class StepStatus(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
 
 
 class Assessment(db.Model):

@@ -15,16 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
-from ..importer.rules import below_pass_mark
+from ..ita import INDICATOR_NUMBERS, StepStatus, WorkGroup, below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, StepStatus, step_divisions
+from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, Step, step_divisions
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
     StepFacts,
-    WorkGroup,
     days_until,
     mean_progress,
     measure_state,
@@ -348,7 +347,7 @@ def summarize(
 
     assessment = assessment_for_measures(organization_id, fiscal_year)
     indicator_lines = []
-    for number in range(1, 11):
+    for number in INDICATOR_NUMBERS:
         score: IndicatorScore | None = assessment.indicator(number) if assessment else None
         measures_here = [m for m in measures if m.indicator_number == number]
         steps_here = [s for m in measures_here for s in by_measure[m.id]]
@@ -372,3 +371,38 @@ def summarize(
         indicators=indicator_lines,
         assessment=assessment,
     )
+
+
+def assessments_with_measure_counts(organization_id: int) -> list[tuple[Assessment, int]]:
+    """The organization's assessments, latest first, with the number of measures that answer each."""
+    rows = db.session.execute(
+        sa.select(Assessment, sa.func.count(Measure.id))
+        .outerjoin(Measure, Measure.assessment_id == Assessment.id)
+        .where(Assessment.organization_id == organization_id)
+        .group_by(Assessment.id)
+        .order_by(Assessment.fiscal_year.desc())
+    )
+    return [(assessment, count) for assessment, count in rows]
+
+
+def measures_of_assessment(organization_id: int, assessment_id: int) -> list[Measure]:
+    """The measures that answer one assessment, in order, with their steps and divisions."""
+    return list(db.session.scalars(
+        sa.select(Measure)
+        .where(Measure.organization_id == organization_id, Measure.assessment_id == assessment_id)
+        .options(selectinload(Measure.steps).selectinload(Step.divisions))
+        .order_by(Measure.position, Measure.id)
+    ))
+
+
+def measures_by_indicator(organization_id: int, fiscal_year: int) -> dict[int, list[Measure]]:
+    """The measures of a fiscal year, by indicator number."""
+    measures: dict[int, list[Measure]] = {}
+    for measure in db.session.scalars(
+        sa.select(Measure)
+        .where(Measure.organization_id == organization_id, Measure.fiscal_year == fiscal_year)
+        .order_by(Measure.indicator_number, Measure.position, Measure.id)
+    ):
+        measures.setdefault(measure.indicator_number, []).append(measure)
+    return measures
+

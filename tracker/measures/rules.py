@@ -5,10 +5,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
-
+from ..ita import StepStatus
+from ..text import lazy_text as _l
 from ..thai import ThaiDateError, format_date_numeric, parse_date, to_arabic_digits
-from .models import StepStatus
 from .status import consistent_status
 
 MAX_NOTE_LENGTH = 5000

@@ -5,34 +5,13 @@ the dashboard, reminders and reports all derive the same answer.
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from ..ita import WORK_GROUP_ORDER, MeasureState, StepStatus, WorkGroup
 
-from .models import StepStatus
 
 DUE_SOON_DAYS = 14
-
-
-class WorkGroup(enum.StrEnum):
-    """The groups of My work, in order of urgency."""
-
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    IN_PROGRESS = "in_progress"
-    NOT_STARTED = "not_started"
-    DONE = "done"
-
-
-WORK_GROUP_ORDER = list(WorkGroup)
-
-
-class MeasureState(enum.StrEnum):
-    DONE = "done"
-    OVERDUE = "overdue"
-    AT_RISK = "at_risk"
-    ON_TRACK = "on_track"
 
 
 def days_until(due: date, today: date) -> int:

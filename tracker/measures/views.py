@@ -1,7 +1,7 @@
 """Pages of measures and steps: reading, recording progress, evidence files, and the administrator's edits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -9,15 +9,15 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
 from ..concurrency import EditConflict, edit_token
+from ..exports import download, requested_format
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
-from ..extensions import db
 from ..forms import status_for
-from ..main.views import organization_today
 from ..orgs.services import divisions_in_use
-from ..reminders.services import escalated_steps
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year_bounds, format_date_numeric
-from . import editing, evidence, queries, services, status
+from ..web.current import organization_today
+from . import editing, evidence, exports, queries, services, status
+from .downloads import send_evidence
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm
 from .models import Evidence, Measure, ProgressUpdate, Step
@@ -25,17 +25,6 @@ from .policy import can_update_step
 
 bp = Blueprint("measures", __name__)
 
-# Evidence is shown by the browser's own PDF and image viewers: they may embed
-# the file, but nothing served from there may run a script on our origin.
-EVIDENCE_CSP = "; ".join([
-    "default-src 'none'",
-    "img-src 'self'",
-    "object-src 'self'",
-    "style-src 'unsafe-inline'",
-    "frame-ancestors 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-])
 
 
 # --- lists behind the dashboard's figures ---------------------------------------
@@ -47,6 +36,9 @@ def measure_list():
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
     lines = summary.measures_matching(filters.state, filters.indicator)
+    if fmt := requested_format():
+        return download(fmt, _("measures-%(year)s", year=filters.fiscal_year), exports.measure_columns(), lines,
+                        title=_("Measures"))
     return render_template("measures/measure_list.html", lines=lines, filters=filters, today=today,
                            states=list(status.MeasureState))
 
@@ -58,6 +50,9 @@ def step_list():
     filters = read_filters(request.args, current_user.organization_id, today)
     summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
     lines = summary.steps_matching(filters.group, filters.indicator)
+    if fmt := requested_format():
+        return download(fmt, _("steps-%(year)s", year=filters.fiscal_year), exports.step_columns(), lines,
+                        title=_("Steps"))
     return render_template("measures/step_list.html", lines=lines, filters=filters, today=today,
                            groups=list(status.WorkGroup))
 
@@ -134,7 +129,6 @@ def _render_step(step: Step, form: ProgressForm | None, *, conflict=None, code: 
         reattach=reattach,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
         max_files=current_app.config["EVIDENCE_MAX_FILES"],
-        escalated_on=escalated_steps(step.organization_id, [step.id]).get(step.id),
         status=status,
     ), code
 
@@ -167,16 +161,13 @@ def record_step_progress(step_id: int):
             today=organization_today(),
         )
     except services.StaleProgress as conflict:
-        db.session.rollback()
         form.base_version.data = conflict.current_version
         return _render_step(_load_step(step_id), form, conflict=conflict, code=409, reattach=reattach)
     except (PermissionDenied, NotFound):
         raise  # their own error pages (403, 404)
     except DomainError as error:
-        db.session.rollback()
         show_on_form(form, error)
         return _render_step(_load_step(step_id), form, code=400, reattach=reattach)
-    db.session.commit()
     flash(_("Progress saved. Thank you."), "success")
     return redirect(url_for("measures.step_detail", step_id=step_id, _anchor="history"))
 
@@ -188,31 +179,6 @@ def evidence_file(evidence_id: int):
     item = get_in_org_or_404(Evidence, evidence_id, current_user.organization_id)
     response = send_evidence(item, download=bool(request.args.get("download")), max_age=0)
     response.cache_control.private = True
-    return response
-
-
-def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0, name: str | None = None):
-    """The stored file of `item`, shown inline when the browser's own viewer is
-    safe for its type, with headers that stop it from running anything on our
-    origin. 404 when the file is missing on disk. `name` replaces the file's
-    own name (the public page masks personal data in it)."""
-    path = evidence.stored_path(current_app.instance_path, item.stored_name)
-    if path is None or not path.is_file():
-        current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
-        abort(404)
-    kind = next((k for k in evidence.KINDS.values() if k.content_type == item.content_type), None)
-    inline = bool(kind and kind.inline) and not download
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        as_attachment=not inline,
-        download_name=evidence.display_name(name or item.original_name),
-        conditional=True,
-        etag=item.sha256,
-        max_age=max_age,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = EVIDENCE_CSP
     return response
 
 
@@ -250,10 +216,8 @@ def measure_create():
         try:
             measure = editing.create_measure(current_user, current_user.organization, **_measure_values(form))
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("The measure has been added. Now add its steps."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=measure.id))
     return render_template("measures/measure_form.html", form=form, measure=None), status_for(form)
@@ -271,15 +235,12 @@ def measure_edit(measure_id: int):
         try:
             editing.update_measure(current_user, measure, **_measure_values(form), base_token=form.edit_token.data)
         except EditConflict as error:
-            db.session.rollback()
             measure = _load_measure(measure_id)
             conflict, saved = error, form.rebase(_measure_form_defaults(measure, measure.fiscal_year))
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
             measure = _load_measure(measure_id)
         else:
-            db.session.commit()
             flash(_("The measure has been saved."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=measure.id))
     return render_template("measures/measure_form.html", form=form, measure=measure, conflict=conflict,
@@ -293,10 +254,8 @@ def measure_remove(measure_id: int):
     try:
         editing.remove_measure(current_user, measure)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(url_for("measures.measure_edit", measure_id=measure_id))
-    db.session.commit()
     flash(_("The measure has been removed."), "success")
     return redirect(url_for("measures.measure_list"))
 
@@ -327,11 +286,9 @@ def step_create(measure_id: int):
             editing.add_step(current_user, measure, text=form.text.data, due_date=form.due_date.data,
                              division_ids=form.divisions.data or [])
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
             measure = _load_measure(measure_id)
         else:
-            db.session.commit()
             flash(_("The step has been added."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))
     return _render_step_form(form, measure, None)
@@ -349,16 +306,13 @@ def step_edit(step_id: int):
             editing.update_step(current_user, step, text=form.text.data, due_date=form.due_date.data,
                                 division_ids=form.divisions.data or [], base_token=form.edit_token.data)
         except EditConflict as conflict:
-            db.session.rollback()
             step = _load_step(step_id)
             return _render_step_form(form, step.measure, step, conflict=conflict,
                                      saved=form.rebase(_step_form_data(step)))
         except DomainError as error:
-            db.session.rollback()
             show_on_form(form, error)
             step = _load_step(step_id)
         else:
-            db.session.commit()
             flash(_("The step has been saved."), "success")
             return redirect(url_for("measures.measure_detail", measure_id=step.measure_id, _anchor="steps"))
     return _render_step_form(form, step.measure, step)
@@ -368,9 +322,7 @@ def step_edit(step_id: int):
 @admin_required
 def step_move(step_id: int):
     step = _load_step(step_id)
-    moved = editing.move_step(current_user, step, -1 if request.form.get("direction") == "up" else 1)
-    if moved:
-        db.session.commit()
+    editing.move_step(current_user, step, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("measures.measure_detail", measure_id=step.measure_id, _anchor=f"step-{step.id}"))
 
 
@@ -382,9 +334,7 @@ def step_remove(step_id: int):
     try:
         editing.remove_step(current_user, step)
     except DomainError as error:
-        db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(url_for("measures.step_edit", step_id=step_id))
-    db.session.commit()
     flash(_("The step has been removed; the remaining steps were renumbered."), "success")
     return redirect(url_for("measures.measure_detail", measure_id=measure_id, _anchor="steps"))

@@ -5,10 +5,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from ..cli_support import domain_command, require_organization
+from ..cli_support import domain_command
 from ..extensions import db
 from .models import Organization, OrgKind
-from .services import create_division, create_organization
+from .services import create_division, create_organization, require_organization
 
 orgs_cli = click.Group("orgs", help="Manage organizations (agencies).")
 divisions_cli = click.Group("divisions", help="Manage the divisions of an organization.")

@@ -46,6 +46,8 @@ class Organization(db.Model):
     # ASCII identifier for public URLs (/p/<slug>/...).
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Bangkok")
+    # Administrators and executives must sign in with a second factor (TOTP).
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     divisions: Mapped[list[Division]] = relationship(

@@ -4,18 +4,21 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..input import parse_id
 from ..audit.services import apply_changes, record
-from ..auth.models import User
 from ..auth.permissions import ensure_admin_of
 from ..concurrency import ensure_unchanged
 from ..errors import ValidationFailed
 from ..extensions import db
 from .models import Division, Organization, OrgKind
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -38,6 +41,14 @@ def find_organization(key: str) -> Organization | None:
     org = db.session.scalars(query).first()
     if org is None and (number := parse_id(key)) is not None:
         org = db.session.get(Organization, number)
+    return org
+
+
+def require_organization(key: str) -> Organization:
+    """The organization named by `key` (name, slug or id) for a command; a domain error if none."""
+    org = find_organization(key)
+    if org is None:
+        raise ValidationFailed(f"No organization named {key!r} (give its name, slug or id).")
     return org
 
 

@@ -8,12 +8,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli_support import require_organization
 from ..errors import DomainError
+from ..orgs.services import require_organization
 from ..extensions import db
 from ..timeutil import org_today, utcnow
 from .delivery import deliver_pending
-from .jobs import all_organizations, run_organization
+from .jobs import all_organizations, queue_thread_emails, run_organization
 from .models import ItemKind
 from .outbox import DayPlan, plan_messages
 
@@ -91,6 +91,7 @@ def run_command(run_date, dry_run: bool, org_key: str | None) -> None:
 @with_appcontext
 def send_pending_command(retry_now: bool) -> None:
     """Deliver the e-mails waiting in the outbox; print how many were sent and failed."""
+    queue_thread_emails()
     report = deliver_pending(retry_now=retry_now)
     click.echo(f"Sent: {report.sent}, failed: {report.failed}"
                + (f" ({report.gave_up} given up after the last try)" if report.gave_up else ""))

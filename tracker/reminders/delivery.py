@@ -36,14 +36,9 @@ from flask import current_app
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import DeliveryStatus, Notification
-from .transport import (
-    DeliveryProblem,
-    OutgoingEmail,
-    build_message,
-    classify_error,
-    retry_delay,
-    transport_for,
-)
+from .channels import OutgoingEmail, channel_opener
+from .email_channel import build_message, classify_error
+from .mail_settings import DeliveryProblem, retry_delay
 
 log = logging.getLogger("tracker.reminders.mail")
 
@@ -325,7 +320,7 @@ def revive(candidate_ids: list[int]) -> list[int]:
 def server_answers(config, timeout: float | None) -> bool:
     """Whether a connection to the mail server (with its login) succeeds now."""
     try:
-        with transport_for(config, current_app.instance_path, timeout):
+        with channel_opener("email")(config, current_app.instance_path, timeout):
             return True
     except Exception:
         return False
@@ -338,7 +333,7 @@ def _deliver_batch(
     """Deliver one claimed batch over one connection; False when none could be tried."""
     with ExitStack() as stack:
         try:
-            connection = stack.enter_context(transport_for(config, current_app.instance_path, timeout))
+            connection = stack.enter_context(channel_opener("email")(config, current_app.instance_path, timeout))
         except Exception as error:  # settings, connection, TLS or login: the whole batch waits
             problem = classify_error(error, config)
             log.error("Cannot send e-mail: %s", problem.detail)

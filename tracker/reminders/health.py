@@ -18,7 +18,7 @@ from ..orgs.models import Organization
 from .messages import mail_alert_email
 from .models import DeliveryStatus, MailAlert, Notification, NotificationKind
 from .sqlutil import insert_unless_exists
-from .transport import new_message_id
+from .mail_settings import new_message_id
 
 log = logging.getLogger("tracker.reminders.mail")
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..orgs.models import Organization
 from ..timeutil import org_today, to_local, utcnow
+from .hooks import before_delivery
 from .models import ReminderRun
 from .outbox import record_failed_run, run_reminders
 from .rules import ReminderRules
@@ -72,3 +73,16 @@ def catch_up(now: datetime | None = None) -> list[ReminderRun]:
             log.info("Catching up today's reminders of %s", org.slug)
             runs.append(run_organization(org, trigger="catch-up", now=now))
     return runs
+
+
+def queue_thread_emails(now: datetime | None = None) -> int:
+    """Queue the instruction-thread e-mails whose hour has passed, before a delivery pass
+    (the inbox answers `before_delivery`)."""
+    try:
+        queued = sum(count or 0 for _, count in before_delivery.send(None, now=now or utcnow()))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Could not queue the instruction-thread e-mails")
+        return 0
+    return queued

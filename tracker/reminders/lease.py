@@ -17,6 +17,9 @@ from .models import SchedulerLease
 from .sqlutil import insert_unless_exists
 
 SCHEDULER_LEASE = "reminders-scheduler"
+# A row of this name asks the scheduler to run the sender at its next
+# heartbeat, rather than at its next `send` job (the web never sends itself).
+WAKE_SENDER = "wake-sender"
 
 
 def acquire(holder: str, now: datetime, seconds: int, name: str = SCHEDULER_LEASE) -> bool:
@@ -57,3 +60,28 @@ def release(holder: str, now: datetime, name: str = SCHEDULER_LEASE) -> None:
 
 def current(name: str = SCHEDULER_LEASE) -> SchedulerLease | None:
     return db.session.get(SchedulerLease, name)
+
+
+def wake_sender(requested_by: str, now: datetime) -> None:
+    """Ask the scheduler to deliver what is due at its next heartbeat (part of the caller's transaction)."""
+    values = {"name": WAKE_SENDER, "holder": requested_by[:200], "expires_at": now, "acquired_at": now, "renewed_at": now}
+    if insert_unless_exists(SchedulerLease.__table__, values, unique_columns=("name",)) is None:
+        db.session.execute(
+            sa.update(SchedulerLease).where(SchedulerLease.name == WAKE_SENDER).values(renewed_at=now),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def take_wake_request() -> bool:
+    """True (once) when someone asked to wake the sender; commits."""
+    result = db.session.execute(
+        sa.delete(SchedulerLease).where(SchedulerLease.name == WAKE_SENDER),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    return result.rowcount > 0
+
+
+def heartbeat_seconds(config) -> int:
+    """How often the scheduler renews its lease (and looks for a wake request)."""
+    return max(5, int(config.get("REMINDER_LEASE_SECONDS", 120)) // 4)

@@ -11,10 +11,10 @@ from jinja2 import Environment
 
 from ..auth.models import User
 from ..i18n import format_date, format_datetime
+from ..ita import WorkGroup
 from ..labels import INDICATOR_NAMES
 from ..measures.models import Step
 from ..measures.queries import IndicatorLine, StepLine, Summary
-from ..measures.status import WorkGroup
 from ..orgs.models import Organization
 from ..urls import external_url
 from .models import ItemKind

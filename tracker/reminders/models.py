@@ -1,7 +1,6 @@
 """Reminder settings, preferences, the e-mail outbox, run records and the scheduler lease."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -12,26 +11,8 @@ from ..extensions import db
 from ..measures.models import Step
 from ..orgs.models import Organization, enum_column
 from ..timeutil import UTCDateTime, utcnow
+from .kinds import DeliveryStatus, ItemKind, NotificationKind
 
-
-class NotificationKind(enum.StrEnum):
-    REMINDER = "reminder"  # the daily e-mail: due soon, overdue, escalations
-    DIGEST = "digest"  # the weekly summary to executives (with that day's escalations)
-    TEST = "test"  # an administrator's test e-mail
-    MAIL_ALERT = "mail_alert"  # to the administrators: e-mails have been failing for a while
-
-
-class DeliveryStatus(enum.StrEnum):
-    PENDING = "pending"  # waiting for the sender (first try or a retry)
-    SENDING = "sending"  # claimed by one sender, which is delivering it now
-    SENT = "sent"
-    FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS; an admin can retry
-
-
-class ItemKind(enum.StrEnum):
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"  # a long-overdue step, told to an executive
 
 
 class ReminderSettings(db.Model):

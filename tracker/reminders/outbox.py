@@ -11,16 +11,18 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
 from ..extensions import db
-from ..measures.models import Step, StepStatus
+from ..ita import StepStatus
+from ..measures.models import Step
 from ..measures.queries import default_fiscal_year, steps_query, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow
+from .hooks import reminder_queued
 from .messages import DigestView, Links, RenderedEmail, reminder_email
 from .models import Notification, NotificationItem, NotificationKind, ReminderRun
 from .rules import OpenStep, Person, PlannedItem, ReminderRules, plan_day
 from .services import escalations_only_by_user, rules_for
 from .sqlutil import insert_unless_exists
-from .transport import new_message_id
+from .mail_settings import new_message_id
 
 log = logging.getLogger("tracker.reminders")
 
@@ -141,6 +143,8 @@ def save_message(org: Organization, run_date: date | None, message: PlannedMessa
                 for item in message.items
             ],
         )
+        reminder_queued.send(None, organization_id=org.id, recipient_id=message.recipient.id,
+                             notification_id=notification_id, items=message.items, now=now)
     return notification_id
 
 

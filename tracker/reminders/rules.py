@@ -25,13 +25,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from flask_babel import lazy_gettext as _l
-
 from ..errors import ValidationFailed
-from ..measures.models import StepStatus
+from ..ita import StepStatus
 from ..measures.status import days_until
+from ..text import lazy_text as _l
 from ..thai import to_arabic_digits
-from .models import ItemKind, NotificationKind
+from .kinds import ItemKind, NotificationKind
 
 MAX_DAYS_BEFORE = 365
 MAX_DAYS_BEFORE_COUNT = 10

@@ -6,7 +6,8 @@ Jobs:
   (08:00 Asia/Bangkok by default), then the sender;
 - `send`: the sender, every REMINDER_SEND_EVERY_MINUTES;
 - `lease`: takes or renews the database lease; a process that takes it over
-  catches up today's run;
+  catches up today's run; it also runs the sender when a page asked to wake it
+  (`lease.wake_sender`, the administrator's "retry now");
 - `sync`: follows changes of the organizations' settings and catches up a
   run that was missed (a new organization, a send time moved earlier).
 
@@ -34,7 +35,7 @@ from ..orgs.models import Organization
 from ..timeutil import utcnow
 from . import lease
 from .delivery import deliver_pending, sender_identity
-from .jobs import all_organizations, catch_up, run_organization
+from .jobs import all_organizations, catch_up, queue_thread_emails, run_organization
 from .services import rules_by_organization
 
 log = logging.getLogger("tracker.reminders.scheduler")
@@ -81,6 +82,7 @@ class ReminderScheduler:
             held, taken_over = self._may_act(now)
             if taken_over:
                 catch_up(now)
+            if held and (lease.take_wake_request() or taken_over):
                 deliver_pending(now=now, sender=self.holder)
             return held
 
@@ -101,6 +103,7 @@ class ReminderScheduler:
         with self.app.app_context():
             now = now or self.clock()
             if self._may_act(now)[0]:
+                queue_thread_emails(now)
                 deliver_pending(now=now, sender=self.holder)
 
     def sync(self, now: datetime | None = None) -> None:
@@ -148,7 +151,7 @@ class ReminderScheduler:
     def build(self) -> BlockingScheduler:
         config = self.app.config
         scheduler = BlockingScheduler(timezone=ZoneInfo(config["TIMEZONE"]))
-        heartbeat_seconds = max(5, self.lease_seconds // 4)
+        heartbeat_seconds = lease.heartbeat_seconds(config)
         send_minutes = max(1, int(config.get("REMINDER_SEND_EVERY_MINUTES", 5)))
         # Interval jobs: a late one still runs once (coalesce), within one interval;
         # a run that is still going blocks the next (max_instances=1).

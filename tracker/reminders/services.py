@@ -15,6 +15,7 @@ from ..errors import PermissionDenied
 from ..extensions import db
 from ..orgs.models import Organization
 from .messages import test_email
+from .kinds import DeliveryStatus
 from .models import Notification, NotificationItem, NotificationKind, NotificationPreference, ReminderSettings
 from .rules import (
     ReminderRules,
@@ -25,7 +26,7 @@ from .rules import (
     parse_days_before,
     parse_send_time,
 )
-from .transport import describe_delivery, new_message_id, outbox_directory
+from .mail_settings import describe_delivery, new_message_id, outbox_directory
 
 
 def default_rules() -> ReminderRules:
@@ -197,8 +198,19 @@ def queue_test_email(actor: User, now: datetime) -> Notification:
     return notification
 
 
-def prepare_retry(actor: User) -> None:
-    """An administrator asks to deliver the organization's waiting and failed e-mails now."""
+def queue_retry(actor: User) -> int:
+    """An administrator asks to deliver the organization's waiting and failed e-mails now.
+
+    They become due at once, and the sender is woken (`lease.wake_sender`);
+    the number of e-mails queued."""
     ensure_admin(actor)
-    record(actor.organization_id, actor, "reminders.retry_now", actor.organization)
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.organization_id == actor.organization_id,
+               Notification.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=None),
+        execution_options={"synchronize_session": False},
+    )
+    record(actor.organization_id, actor, "reminders.retry_now", actor.organization, queued=result.rowcount)
     db.session.flush()
+    return result.rowcount

@@ -1,6 +1,8 @@
 """Pages: the reminders a user was sent, their notification choice, and the administrator's page."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +13,7 @@ from ..auth.permissions import admin_required
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
+from ..web.transaction import after_commit
 from . import lease, queries, services
 from ..input import requested_page
 from .health import long_failure
@@ -19,12 +22,12 @@ from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
 from .models import DeliveryStatus, NotificationKind
 from .rules import format_days_before, format_send_time
-from .transport import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
+from .mail_settings import ERROR_EXPLANATIONS, describe_delivery, mail_settings_problems, outbox_directory
 
 bp = Blueprint("reminders", __name__)
 
-# The admin's buttons deliver inside the request: give up on an unreachable
-# server well before a web worker is killed (gunicorn's default is 30 s).
+# The test e-mail is delivered while the administrator waits: give up on an
+# unreachable server well before a web worker is killed (gunicorn's default is 30 s).
 WEB_SMTP_TIMEOUT = 10
 
 DELIVERY_LABELS = {
@@ -43,6 +46,10 @@ KIND_LABELS = {
     NotificationKind.REMINDER: _l("Daily reminder"),
     NotificationKind.DIGEST: _l("Weekly summary"),
     NotificationKind.TEST: _l("Test e-mail"),
+    NotificationKind.INVITATION: _l("Invitation"),
+    NotificationKind.PASSWORD_RESET: _l("Password reset link"),
+    NotificationKind.SECURITY: _l("Account security notice"),
+    NotificationKind.THREAD: _l("Instructions and answers"),
     NotificationKind.MAIL_ALERT: _l("Alert: e-mails failing"),
 }
 TRIGGER_LABELS = {
@@ -71,7 +78,6 @@ def preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
         services.update_preferences(user, user, escalations_only=not form.all_reminders.data)
-        db.session.commit()
         flash(_("Your notification settings have been saved."), "success")
         return redirect(url_for("reminders.preferences"))
     if not form.is_submitted():
@@ -141,10 +147,8 @@ def save_settings():
                 send_time=form.send_time.data,
             )
         except ValidationFailed as error:
-            db.session.rollback()
             getattr(form, error.field or "days_before").errors.append(str(error.message))
         else:
-            db.session.commit()
             flash(_("The reminder settings have been saved."), "success")
             return redirect(url_for("reminders.admin"))
     return _admin_page(form, 400)
@@ -153,42 +157,46 @@ def save_settings():
 @bp.post("/admin/reminders/retry")
 @admin_required
 def retry():
+    """Queue the waiting and failed e-mails and wake the scheduler's sender; no SMTP here."""
     if not ActionForm().validate_on_submit():
         return redirect(url_for("reminders.admin"))
-    services.prepare_retry(current_user._get_current_object())
-    db.session.commit()
-    report = deliver_pending(
-        retry_now=True, organization_id=current_user.organization_id, timeout=WEB_SMTP_TIMEOUT
-    )
-    if report.first_problem:
-        flash(_("Sent %(sent)d e-mails; %(failed)d could not be sent: %(reason)s They stay in the outbox.",
-                sent=report.sent, failed=report.failed,
-                reason=ERROR_EXPLANATIONS[report.first_problem.kind]), "danger")
-    elif report.sent:
-        flash(_("Sent %(sent)d e-mails.", sent=report.sent), "success")
-    else:
+    queued = services.queue_retry(current_user._get_current_object())
+    if not queued:
         flash(_("No e-mail was waiting to be sent."), "info")
+        return redirect(url_for("reminders.admin"))
+    now = utcnow()
+    lease.wake_sender(current_user.email, now)
+    scheduler = lease.current()
+    if scheduler is None or scheduler.expires_at < now:
+        flash(_("%(count)d e-mails will be sent again, but the reminder scheduler is not running: "
+                "they leave as soon as it starts.", count=queued), "warning")
+    else:
+        flash(_("%(count)d e-mails will be sent again within %(seconds)d seconds; refresh this page to see them "
+                "leave.", count=queued, seconds=lease.heartbeat_seconds(current_app.config) * 2), "success")
     return redirect(url_for("reminders.admin"))
 
 
 @bp.post("/admin/reminders/test")
 @admin_required
 def send_test():
+    """Queue a test e-mail to the administrator and, once it is committed, hand it to the mail server."""
     if not ActionForm().validate_on_submit():
         return redirect(url_for("reminders.admin"))
     notification = services.queue_test_email(current_user._get_current_object(), utcnow())
-    db.session.commit()
-    report = deliver_pending(
-        ids=[notification.id], organization_id=current_user.organization_id, timeout=WEB_SMTP_TIMEOUT
-    )
+    after_commit(partial(_send_test_now, notification.id, current_user.organization_id, current_user.email))
+    return redirect(url_for("reminders.admin"))
+
+
+def _send_test_now(notification_id: int, organization_id: int, email: str) -> None:
+    # The one delivery a page makes itself: the administrator waits for its answer, at most WEB_SMTP_TIMEOUT.
+    report = deliver_pending(ids=[notification_id], organization_id=organization_id, timeout=WEB_SMTP_TIMEOUT)
     if report.first_problem:
         flash(_("The test e-mail could not be sent: %(reason)s It stays in the outbox and will be tried again.",
                 reason=ERROR_EXPLANATIONS[report.first_problem.kind]), "danger")
     elif not current_app.config.get("MAIL_SERVER"):
         flash(_("No mail server is set: the test e-mail was written as a file to the outbox folder."), "warning")
     else:
-        flash(_("A test e-mail was sent to %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("reminders.admin"))
+        flash(_("A test e-mail was sent to %(email)s.", email=email), "success")
 
 
 @bp.context_processor

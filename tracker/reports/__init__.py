@@ -1,9 +1,15 @@
 """Reports: the progress report (Word, Excel, PDF, print), the ITA analysis, the public page and calendar feeds."""
-from flask import Flask
-from flask_babel import lazy_gettext as _l
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from ..auth.models import Role
     from ..navigation import NavItem, add_nav_item
     from . import calendar_views, public_views, views

@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from . import feeds, wording
 from .forms import FeedForm, ToggleForm
 from .models import FeedScope
@@ -37,7 +36,6 @@ def create():
     if form.validate_on_submit():
         regenerated = FeedScope(form.scope.data) in feeds.active_feeds(current_user)
         feeds.create_feed(current_user, form.scope.data)
-        db.session.commit()
         flash(
             _("A new calendar address was made; the previous one no longer works.")
             if regenerated
@@ -52,7 +50,6 @@ def create():
 def revoke(feed_id: int):
     if ToggleForm().validate_on_submit():
         feeds.revoke_feed(current_user, feed_id)
-        db.session.commit()
         flash(_("The calendar address was cancelled; calendars that use it will stop updating."), "success")
     return redirect(url_for(".mine"))
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..cli_support import domain_command, require_organization
+from ..cli_support import domain_command
 from ..errors import ValidationFailed
+from ..orgs.services import require_organization
 from ..thai import ThaiDateError, parse_date
 from ..timeutil import org_today
 from .services import FILE_FORMATS, default_as_of, export_report

@@ -155,15 +155,8 @@ def with_namespace(xml: str) -> str:
     return f"{xml[:tag_end]} {nsdecls('w')}{xml[tag_end:]}"
 
 
-def set_up_document(builder: Builder, report: ProgressReport) -> None:
-    document = builder.document
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
-    section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
-    section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
-    section.footer_distance = Cm(1.0)
-
+def use_thai_font(document) -> None:
+    """TH Sarabun New at the body size in every font slot of the document's defaults and styles."""
     # Defaults of the whole document and of the Normal style: every slot, Thai size.
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
@@ -186,6 +179,22 @@ def set_up_document(builder: Builder, report: ProgressReport) -> None:
             fonts.attrib.pop(qn(f"w:{slot}"), None)
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
             fonts.set(qn(f"w:{slot}"), FONT)
+
+
+def landscape_a4(section) -> None:
+    """An A4 landscape section with the documents' margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
+    section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
+    section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
+    section.footer_distance = Cm(1.0)
+
+
+def set_up_document(builder: Builder, report: ProgressReport) -> None:
+    document = builder.document
+    section = document.sections[0]
+    landscape_a4(section)
+    use_thai_font(document)
 
     properties = document.core_properties
     properties.title = w.REPORT_TITLE
@@ -359,6 +368,36 @@ def measures_section(builder: Builder, report: ProgressReport, number: int) -> N
     builder.add(builder.table([width for _, width in MEASURE_COLUMNS], rows))
 
 
+def thread_paragraph(builder: Builder, heading: str, message, *, indent_cm: float = 0) -> str:
+    n = builder.numbers
+    runs = [builder.run(f"{heading} ", bold=True),
+            builder.run(f"{n.date_short(message.on)} {w.BY} {message.author} ({message.side}): {n.text(message.text)}")]
+    if message.files:
+        runs += [builder.run(f" {w.ATTACHED} ", bold=True), builder.run(", ".join(message.files))]
+    return builder.paragraph(runs, indent_cm=indent_cm, space_after=3)
+
+
+def instructions_section(builder: Builder, report: ProgressReport, number: int) -> None:
+    """The executives' instructions and the divisions' answers, measure by measure."""
+    n = builder.numbers
+    builder.heading(number, w.SECTION_INSTRUCTIONS)
+    for measure in report.measures:
+        if not measure.instructions:
+            continue
+        builder.add(builder.paragraph(
+            [builder.run(f"{w.INDICATOR_PREFIX} {n.text(measure.indicator_number)} · {n.text(measure.title)}", bold=True)],
+            keep_next=True, space_after=3,
+        ))
+        for thread in measure.instructions:
+            where = (f"{w.STEP_PREFIX} {n.text(thread.step_number)}" if thread.step_number else w.WHOLE_MEASURE)
+            builder.add(thread_paragraph(builder, f"{w.INSTRUCTION} ({where})", thread.instruction))
+            for reply in thread.replies:
+                builder.add(thread_paragraph(builder, w.ANSWER if reply.is_answer else w.FOLLOW_UP, reply, indent_cm=1))
+            if thread.waiting_for:
+                builder.add(builder.paragraph([builder.run(f"{w.WAITING_FOR} ", bold=True),
+                                               builder.run(", ".join(thread.waiting_for))], indent_cm=1, space_after=3))
+
+
 def render_docx(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
     """The report as the bytes of a .docx file."""
     builder = Builder(numbers)
@@ -367,4 +406,6 @@ def render_docx(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
     summary_section(builder, report, 1)
     analysis_section(builder, report.analysis, 2)
     measures_section(builder, report, 3)
+    if report.has_instructions:
+        instructions_section(builder, report, 4)
     return builder.save()

@@ -17,7 +17,7 @@ from ..audit.services import record
 from ..auth.models import Role, User
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
-from ..importer.rules import INDICATOR_NAMES
+from ..ita import INDICATOR_NAMES
 from ..measures.queries import load_steps
 from ..timeutil import org_timezone, utcnow
 from ..urls import external_url

@@ -135,19 +135,25 @@ def page_css(numbers: Numbers) -> str:
     )
 
 
-def render_pdf(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
-    """The report as the bytes of a PDF file."""
+def html_to_pdf(html: str, stylesheets: tuple[str, ...], extra_css: str = "") -> bytes:
+    """A PDF of `html` styled by the named files of static/css/, fonts and images from static/ only."""
     weasyprint = load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_template("reports/document_pdf.html", report=report, n=numbers, w=wording)
     fetcher = static_only_fetcher(weasyprint)
     fonts = FontConfiguration()
     css_folder = static_folder() / "css"
-    stylesheets = [
+    sheets = [
         weasyprint.CSS(filename=str(css_folder / name), font_config=fonts, url_fetcher=fetcher)
-        for name in ("report-pdf.css", "report-document.css")
+        for name in stylesheets
     ]
-    stylesheets.append(weasyprint.CSS(string=page_css(numbers), font_config=fonts))
+    if extra_css:
+        sheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
     document = weasyprint.HTML(string=html, base_url=static_folder().as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return document.write_pdf(stylesheets=sheets, font_config=fonts)
+
+
+def render_pdf(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
+    """The report as the bytes of a PDF file."""
+    html = render_template("reports/document_pdf.html", report=report, n=numbers, w=wording)
+    return html_to_pdf(html, ("report-pdf.css", "report-document.css"), page_css(numbers))

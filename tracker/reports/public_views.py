@@ -9,10 +9,9 @@ from werkzeug.http import is_resource_modified
 
 from ..input import parse_whole_number
 from ..auth.permissions import admin_required
-from ..extensions import db
-from ..measures.models import StepStatus
+from ..ita import StepStatus
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
-from ..measures.views import send_evidence
+from ..measures.downloads import send_evidence
 from ..timeutil import org_today
 from ..urls import external_url
 from . import publishing, wording
@@ -95,7 +94,6 @@ def settings():
     form = PublicPageForm(enabled=bool(page and page.enabled), review_notes=bool(page and page.review_notes))
     if form.validate_on_submit():
         publishing.set_public_page(current_user, org, form.enabled.data, review_notes=form.review_notes.data)
-        db.session.commit()
         flash(_("The public progress page is now on.") if form.enabled.data else _("The public progress page is now off."), "success")
         return redirect(url_for(".settings"))
     year, years = chosen_year(org)
@@ -131,7 +129,6 @@ def toggle_note(update_id: int):
     form = ToggleForm()
     if form.validate_on_submit():
         publishing.set_note_hidden(current_user, current_user.organization, update_id, hidden=form.on)
-        db.session.commit()
         flash(_("The note is hidden from the public page.") if form.on else _("The note is shown on the public page again."), "success")
     return redirect(url_for(".settings", year=request.args.get("year", type=parse_whole_number)) + f"#update-{update_id}")
 
@@ -141,7 +138,6 @@ def toggle_note(update_id: int):
 def approve_note(update_id: int):
     if ToggleForm().validate_on_submit():
         publishing.approve_note(current_user, current_user.organization, update_id)
-        db.session.commit()
         flash(_("The note is approved and shown on the public page."), "success")
     year = request.args.get("year", type=parse_whole_number)
     waiting = request.args.get("waiting")
@@ -167,7 +163,6 @@ def toggle_file(evidence_id: int):
     form = ToggleForm()
     if form.validate_on_submit():
         evidence = publishing.set_evidence_public(current_user, current_user.organization, evidence_id, public=form.on)
-        db.session.commit()
         message = _("%(name)s is now public.", name=evidence.original_name) if form.on else _(
             "%(name)s is no longer public.", name=evidence.original_name
         )

@@ -12,9 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..measures.models import StepStatus, Tool
-from ..importer.rules import below_pass_mark
-from ..measures.status import MeasureState, StepFacts, is_overdue, mean_progress, measure_state
+from ..ita import MeasureState, StepStatus, Tool, below_pass_mark
+from ..measures.status import StepFacts, is_overdue, mean_progress, measure_state
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,28 @@ class StepRow:
 
 
 @dataclass(frozen=True)
+class ThreadMessage:
+    """An instruction or a message in its thread, as the report shows it."""
+
+    on: date  # local date it was written
+    author: str
+    side: str  # the answering division, or the author's role
+    text: str
+    files: tuple[str, ...] = ()
+    is_answer: bool = False  # a division's answer (not an executive's follow-up)
+
+
+@dataclass(frozen=True)
+class InstructionThread:
+    """An executive's instruction on the measure or one of its steps, with what followed."""
+
+    step_number: int | None
+    instruction: ThreadMessage
+    replies: tuple[ThreadMessage, ...] = ()
+    waiting_for: tuple[str, ...] = ()  # divisions that have not answered
+
+
+@dataclass(frozen=True)
 class MeasureSection:
     measure_id: int
     indicator_number: int
@@ -46,6 +67,7 @@ class MeasureSection:
     end_date: date
     steps: tuple[StepRow, ...]
     state: MeasureState
+    instructions: tuple[InstructionThread, ...] = ()
 
     @property
     def progress(self) -> float:
@@ -119,6 +141,10 @@ class ProgressReport:
     analysis: ItaAnalysis | None = None
     # Division names in the organization's order, for the per-division sheets.
     division_order: tuple[str, ...] = field(default=())
+
+    @property
+    def has_instructions(self) -> bool:
+        return any(m.instructions for m in self.measures)
 
     @property
     def steps(self) -> list[tuple[MeasureSection, StepRow]]:
@@ -200,6 +226,7 @@ def measure_section(
     end_date: date,
     steps: Iterable[StepRow],
     as_of: date,
+    instructions: Iterable[InstructionThread] = (),
 ) -> MeasureSection:
     rows = tuple(steps)
     state = measure_state((StepFacts(r.status, r.percent, r.due_date) for r in rows), as_of)
@@ -212,6 +239,7 @@ def measure_section(
         end_date=end_date,
         steps=rows,
         state=state,
+        instructions=tuple(instructions),
     )
 
 

@@ -21,13 +21,13 @@ from ..auth.models import User
 from ..auth.permissions import ensure_same_org
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..importer.rules import INDICATOR_NAMES  # the official Thai names, whatever the reader's language
-from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step, StepStatus
+from ..ita import INDICATOR_NAMES, StepStatus  # the official Thai names, whatever the reader's language
+from ..measures.models import Assessment, Evidence, Measure, ProgressUpdate, Step
 from ..measures.queries import assessment_for_measures
 from ..orgs.models import Organization
 from ..timeutil import org_timezone, to_local
 from . import report as model
-from .wording import Numbers
+from .wording import ROLE_NAMES, Numbers
 
 
 class ReportFormat:
@@ -152,6 +152,38 @@ def analysis_of(assessment: Assessment | None) -> model.ItaAnalysis | None:
     return model.ita_analysis(assessment, previous, INDICATOR_NAMES)
 
 
+def instruction_threads_until(organization_id: int, measure_ids: list[int], before, tz_name: str
+                              ) -> dict[int, list[model.InstructionThread]]:
+    """The instruction threads of the measures as they stood before `before` (all when None)."""
+    from ..instructions.services import threads_of
+
+    def written(at) -> bool:
+        return before is None or at < before
+
+    def message(author, side: str, text: str, at, files, is_answer=False) -> model.ThreadMessage:
+        return model.ThreadMessage(on=to_local(at, tz_name).date(), author=author.display_name, side=side,
+                                   text=text, files=tuple(f.original_name for f in files), is_answer=is_answer)
+
+    result: dict[int, list[model.InstructionThread]] = {}
+    for instruction in threads_of(organization_id, measure_ids=measure_ids):
+        if not written(instruction.created_at):
+            continue
+        replies = [r for r in instruction.replies if written(r.created_at)]
+        answered = {r.division_id for r in replies if r.division_id is not None}
+        result.setdefault(instruction.measure_id, []).append(model.InstructionThread(
+            step_number=instruction.step.number if instruction.step else None,
+            instruction=message(instruction.author, ROLE_NAMES.get(instruction.author.role.value, ""),
+                                instruction.body, instruction.created_at, instruction.files),
+            replies=tuple(
+                message(r.author, r.division.name if r.division else ROLE_NAMES.get(r.author.role.value, ""),
+                        r.body, r.created_at, r.files, is_answer=r.division_id is not None)
+                for r in replies
+            ),
+            waiting_for=tuple(d.name for d in instruction.divisions if d.id not in answered),
+        ))
+    return result
+
+
 def build_report(
     org: Organization,
     fiscal_year: int,
@@ -175,6 +207,8 @@ def build_report(
     latest = latest_updates_until(org.id, fiscal_year, before)
     updated_later = set() if current else steps_with_updates(org.id, fiscal_year) - set(latest)
     evidence = evidence_counts_until(org.id, fiscal_year, before)
+    # Management's follow-up is internal: the public page (`current`) leaves it out.
+    threads = {} if current else instruction_threads_until(org.id, [m.id for m in measures], before, tz_name)
 
     divisions = {}
     sections = []
@@ -218,6 +252,7 @@ def build_report(
                 end_date=measure.end_date,
                 steps=rows,
                 as_of=as_of,
+                instructions=threads.get(measure.id, ()),
             )
         )
 

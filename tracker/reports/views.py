@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,10 +10,8 @@ from flask_login import current_user, login_required
 from ..input import parse_whole_number
 from .. import thai
 from ..errors import ValidationFailed
-from ..extensions import db
-from ..main.views import organization_today
-from ..measures.models import Measure
-from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
+from ..measures.queries import default_fiscal_year, fiscal_years_with_measures, measures_by_indicator
+from ..web.current import organization_today
 from . import wording
 from .forms import AnalysisYearForm, ReportForm
 from .pdf_writer import PdfUnavailable, pdf_available
@@ -97,7 +94,6 @@ def export():
         return render_index(form, years, 400)
     except PdfUnavailable as error:
         return render_index(form, years, 503, pdf_error=str(error.message))
-    db.session.commit()
     if output == ReportFormat.PRINT:
         return render_template("reports/print.html", report=report, n=numbers, w=wording, args=request.args)
     return send_file(
@@ -119,11 +115,5 @@ def analysis(fiscal_year: int | None = None):
     form = AnalysisYearForm(formdata=None, fiscal_year=chosen)
     form.fiscal_year.choices = year_choices(years)
     # Measures run in the year after the assessment they answer.
-    measures: dict[int, list[Measure]] = {}
-    for measure in db.session.scalars(
-        sa.select(Measure)
-        .where(Measure.organization_id == org.id, Measure.fiscal_year == chosen + 1)
-        .order_by(Measure.indicator_number, Measure.position, Measure.id)
-    ):
-        measures.setdefault(measure.indicator_number, []).append(measure)
+    measures = measures_by_indicator(org.id, chosen + 1)
     return render_template("reports/analysis.html", analysis=result, form=form, measures=measures, n=Numbers())

@@ -13,8 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import thai
-from ..measures.models import StepStatus, Tool
-from ..measures.status import MeasureState
+from ..ita import MeasureState, StepStatus, Tool
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PUBLIC_TITLE = "ผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -90,6 +89,20 @@ PERIOD_SEPARATOR = "ถึง"
 PAGE = "หน้า"
 
 SHEET_STEPS = "มาตรการและขั้นตอน"
+SHEET_INSTRUCTIONS = "ข้อสั่งการ"
+ROLE_NAMES = {"admin": "ผู้ดูแลระบบ", "executive": "ผู้บริหาร", "division_head": "หัวหน้าส่วนราชการ", "staff": "เจ้าหน้าที่"}
+SECTION_INSTRUCTIONS = "ข้อสั่งการของผู้บริหารและการดำเนินการของหน่วยงาน"
+INSTRUCTION = "ข้อสั่งการ"
+ANSWER = "การดำเนินการ/คำตอบ"
+FOLLOW_UP = "ข้อสั่งการเพิ่มเติม"
+WAITING_FOR = "รอคำตอบจาก"
+ATTACHED = "ไฟล์แนบ:"
+BY = "โดย"
+WHOLE_MEASURE = "ทั้งมาตรการ"
+COL_DATE = "วันที่"
+COL_FROM = "ผู้บันทึก"
+COL_KIND = "ประเภท"
+COL_MESSAGE = "ข้อความ"
 SHEET_SUMMARY = "สรุป"
 
 REDACTED_NAME = "[ชื่อเจ้าหน้าที่]"

@@ -251,6 +251,36 @@ def write_summary(sheet: Worksheet, report: ProgressReport, numbers: Numbers, fm
     set_up_printing(sheet, report, numbers, title_rows=None)
 
 
+def write_instructions(sheet: Worksheet, report: ProgressReport, numbers: Numbers) -> None:
+    """One row per message of each instruction thread, in the order written."""
+    headings = [w.COL_INDICATOR_NO, w.COL_PROJECT, w.COL_STEP_NO, w.COL_KIND, w.COL_DATE, w.COL_FROM,
+                w.COL_MESSAGE, w.ATTACHED.rstrip(":")]
+    write_header(sheet, headings)
+    for index, width in enumerate((10, 40, 10, 18, 14, 28, 60, 30), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    row = 2
+    for measure in report.measures:
+        for thread in measure.instructions:
+            messages = [(w.INSTRUCTION, thread.instruction)]
+            messages += [(w.ANSWER if r.is_answer else w.FOLLOW_UP, r) for r in thread.replies]
+            for kind, message in messages:
+                values = [measure.indicator_number, measure.title, thread.step_number or w.WHOLE_MEASURE, kind,
+                          numbers.date_short(message.on), f"{message.author} ({message.side})", message.text,
+                          ", ".join(message.files)]
+                for column, value in enumerate(values, start=1):
+                    cell = sheet.cell(row=row, column=column, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # never a formula, whatever was typed
+                    cell.font, cell.alignment = FONT, Alignment(wrap_text=True, vertical="top")
+                row += 1
+            if thread.waiting_for:
+                sheet.cell(row=row, column=4, value=w.WAITING_FOR).font = BOLD
+                sheet.cell(row=row, column=7, value=", ".join(thread.waiting_for)).font = FONT
+                row += 1
+    sheet.freeze_panes = "A2"
+    set_up_printing(sheet, report, numbers, title_rows="1:1")
+
+
 def render_xlsx(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
     """The report as the bytes of an .xlsx file."""
     fmt = formats(numbers)
@@ -264,6 +294,8 @@ def render_xlsx(report: ProgressReport, numbers: Numbers = Numbers()) -> bytes:
     for division in report.by_division():
         sheet = workbook.create_sheet(sheet_title(division.name, taken))
         write_steps(sheet, report, division.rows, numbers)
+    if report.has_instructions:
+        write_instructions(workbook.create_sheet(sheet_title(w.SHEET_INSTRUCTIONS, taken)), report, numbers)
     workbook.properties.title = w.REPORT_TITLE
     workbook.properties.creator = report.organization_name
     buffer = BytesIO()

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "steps": _l("Steps"),
     "email": _l("E-mail"),
     "role": _l("Role"),
+    "locale": _l("Language"),
     "name": _l("Name"),
     "display_name": _l("Name"),
     "short_name": _l("Short name"),
@@ -94,7 +95,7 @@ def field_value(name: str, value) -> str:
         return format_date(date.fromisoformat(value))
     if name in ("status", "role"):
         from ..auth.models import Role
-        from ..measures.models import StepStatus
+        from ..ita import StepStatus
 
         for kind in (StepStatus, Role):
             try:
