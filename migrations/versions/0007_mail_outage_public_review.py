@@ -1,7 +1,7 @@
 """Mail outages (first failure, alerts told) and the review of notes before the public page
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0012
 Create Date: 2026-12-02 14:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
