@@ -39,6 +39,24 @@ def too_long_message(limit: int, length: int) -> str:
 
 def check_text_columns(session, flush_context, instances) -> None:
     """Before a flush: every text about to be written has no NUL and fits its column."""
+    try:
+        _check_texts(session)
+    except ValidationFailed:
+        _drop_unflushed(session)
+        raise
+
+
+def _drop_unflushed(session) -> None:
+    """Nothing of a refused flush stays in the session: the page that shows the
+    error runs queries of its own, whose autoflush would otherwise meet the same
+    text again. The request's transaction owner rolls back the rest."""
+    for instance in list(session.new):
+        session.expunge(instance)
+    for instance in list(session.dirty):
+        session.expire(instance)
+
+
+def _check_texts(session) -> None:
     for instance in itertools.chain(session.new, session.dirty):
         state = sa.inspect(instance)
         for attribute in state.mapper.column_attrs:

@@ -1,10 +1,11 @@
 """The notifications page and opening a notice (which marks it read)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..input import requested_page
 from . import services
 from .models import Notice, NoticeKind
 
@@ -25,7 +26,7 @@ def target_url(notice: Notice) -> str:
 @bp.route("/notifications")
 @login_required
 def notices():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = requested_page()
     items = services.notices_of(current_user, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "inbox/notices.html",
