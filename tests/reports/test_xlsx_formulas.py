@@ -85,3 +85,16 @@ def test_csv_text_leaves_a_cell_either_unchanged_or_prefixed(value):
         buffer = StringIO()
         csv.writer(buffer).writerow([safe])
         assert next(csv.reader(StringIO(buffer.getvalue()))) == [safe]
+
+
+def test_the_list_exports_and_the_report_share_one_rule_for_text_cells():
+    """A control character XML cannot hold is dropped and formula-like text stays a string,
+    the same in the list exporter (tracker.exports) as in the report (text_cell)."""
+    from tracker.export_cells import text_cell
+    from tracker.exports import Column, xlsx_bytes
+
+    sheet = openpyxl.Workbook().active
+    cell = text_cell(sheet, 1, 1, "=SUM(A1)\x07")
+    assert (cell.value, cell.data_type) == ("=SUM(A1)", "s")
+    listed = openpyxl.load_workbook(BytesIO(xlsx_bytes([Column("=ชื่อ", lambda row: row)], ["@ผล\x01"], "t"))).active
+    assert [(c.value, c.data_type) for c in (listed["A1"], listed["A2"])] == [("=ชื่อ", "s"), ("@ผล", "s")]
