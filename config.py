@@ -121,6 +121,10 @@ class Config:
     # A message claimed by a sender that stopped (crash, power cut) is handed to
     # another sender after this long; well above MAIL_TIMEOUT.
     MAIL_CLAIM_TIMEOUT_SECONDS = 900
+    # Administrators get one e-mail, and a banner, when e-mails have been failing this long.
+    MAIL_ALERT_AFTER_SECONDS = env_int("MAIL_ALERT_AFTER_SECONDS", 3600)
+    # After an outage, messages that had given up get this many more tries once the server answers.
+    MAIL_ATTEMPTS_AFTER_OUTAGE = 3
 
     # Reminder rules: defaults for organizations whose admin changed nothing.
     REMINDER_DAYS_BEFORE = (14, 7, 1)  # due-soon reminders, days before the due date

@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tracker.exports import BOM, Column, csv_bytes, safe_csv_text, xlsx_bytes
+from tracker.export_cells import csv_text as safe_csv_text
+from tracker.exports import BOM, Column, csv_bytes, xlsx_bytes
 
 COLUMNS = [Column("ชื่อ", lambda r: r[0]), Column("ร้อยละ", lambda r: r[1])]
 DANGEROUS = ["=HYPERLINK(\"http://x\",\"คลิก\")", "+1+1", "-2+3", "@SUM(A1)", "\tแท็บ", "\rขึ้นบรรทัด"]

@@ -17,6 +17,7 @@ PURE_MODULES = [
     "tracker.clock",
     "tracker.text",
     "tracker.errors",
+    "tracker.export_cells",
     "tracker.i18n",
     "tracker.drafting",
     "tracker.drafting.catalog",

@@ -71,9 +71,11 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     register_domains(app)
     add_security_headers(app)
 
+    from . import input as input_checks
     from .web.errors import register_error_pages
 
     register_error_pages(app)
+    input_checks.init_app(app)
     return app
 
 
@@ -155,6 +157,7 @@ DOMAINS = (
     "reminders",
     "demo",
     "reports",
+    "backup",
     "instructions",
     "inbox",
     "search",

@@ -1,6 +1,7 @@
 """One exporter for every list with filters: CSV (UTF-8 with BOM, for Excel) and XLSX, the columns shown on screen.
 
-User text is written so that a spreadsheet never runs it as a formula: in
+User text is written so that a spreadsheet never runs it as a formula, by
+the one rule of `tracker.export_cells` (shared with the report writers): in
 CSV a cell starting with = + - @ tab or CR gets a leading apostrophe (OWASP's
 advice); in XLSX every text cell is typed as a string, which Excel shows
 as written and never evaluates.
@@ -21,14 +22,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .export_cells import csv_text, text_cell
+
 FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = Font(name="TH Sarabun New", size=14)
 BOLD = Font(name="TH Sarabun New", size=14, bold=True)
-# Characters XML 1.0 (hence XLSX) cannot hold.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,6 @@ def requested_format(args=None) -> str | None:
     """'csv' or 'xlsx' when the list is asked for as a download."""
     wanted = (args if args is not None else request.args).get("format")
     return wanted if wanted in FORMATS else None
-
-
-def safe_csv_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _plain(value: Any) -> Any:
@@ -63,10 +59,10 @@ def _plain(value: Any) -> Any:
 def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_csv_text(c.header) for c in columns])
+    writer.writerow([csv_text(c.header) for c in columns])
     for row in rows:
         values = [_plain(c.value(row)) for c in columns]
-        writer.writerow([safe_csv_text(v) if isinstance(v, str) else v for v in values])
+        writer.writerow([csv_text(v) for v in values])
     return (BOM + out.getvalue()).encode("utf-8")
 
 
@@ -75,24 +71,21 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str) -> by
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet1"
     for index, column in enumerate(columns, start=1):
-        _put(sheet.cell(row=1, column=index), column.header, BOLD)
+        _put(sheet, 1, index, column.header, BOLD)
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     for row_number, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
-            _put(sheet.cell(row=row_number, column=index), _plain(column.value(row)), FONT)
+            _put(sheet, row_number, index, _plain(column.value(row)), FONT)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _put(cell, value: Any, font: Font) -> None:
+def _put(sheet, row: int, column: int, value: Any, font: Font) -> None:
+    cell = text_cell(sheet, row, column, value)
     if isinstance(value, str):
-        cell.value = _ILLEGAL_XML.sub("", value)
-        cell.data_type = "s"  # openpyxl would take "=…" for a formula
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    else:
-        cell.value = value
     cell.font = font
 
 

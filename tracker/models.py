@@ -17,6 +17,7 @@ from .measures.models import (
 )
 from .orgs.models import Division, Organization, OrgKind
 from .reminders.models import (
+    MailAlert,
     Notification,
     NotificationItem,
     NotificationPreference,
@@ -24,12 +25,13 @@ from .reminders.models import (
     ReminderSettings,
     SchedulerLease,
 )
-from .reports.models import CalendarFeed, FeedScope, HiddenNote, PublicPage
+from .reports.models import ApprovedNote, CalendarFeed, FeedScope, HiddenNote, PublicPage
 
 __all__ = [
     "AccountToken",
     "RecoveryCode",
     "TwoFactor",
+    "ApprovedNote",
     "Assessment",
     "AuditEvent",
     "CalendarFeed",
@@ -43,6 +45,7 @@ __all__ = [
     "InstructionFile",
     "InstructionReply",
     "LoginAttempt",
+    "MailAlert",
     "Measure",
     "MeasureDraft",
     "Membership",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from .extensions import db
+from .input import parse_id
 
 ModelT = TypeVar("ModelT")
 
@@ -21,9 +22,8 @@ def org_select(model: type[ModelT], organization_id: int) -> sa.Select[tuple[Mod
 
 def get_in_org(model: type[ModelT], ident: Any, organization_id: int, *options: Any) -> ModelT | None:
     """The row with primary key `ident` if it belongs to the organization."""
-    try:
-        key = int(ident)
-    except (TypeError, ValueError):
+    key = parse_id(ident)  # "²", "-1" or an id beyond the database's integers: not found, never a 500
+    if key is None:
         return None
     query = org_select(model, organization_id).where(model.id == key)  # type: ignore[attr-defined]
     if options:

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit.services import apply_changes, record
 from ..concurrency import ensure_unchanged
 from ..errors import DomainError, FieldErrors, ValidationFailed
+from ..input import ids_of
 from ..extensions import db
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
@@ -391,16 +392,7 @@ def generate_password(groups: int = 3, size: int = 4) -> str:
 
 def _memberships(user: User, division_ids: Iterable[object], head_ids: Iterable[object]) -> tuple[set[int], set[int]]:
     """Check the chosen divisions; archived ones only if the user is already in them."""
-    def ints(values: Iterable[object]) -> set[int]:
-        found = set()
-        for value in values or ():
-            try:
-                found.add(int(value))
-            except (TypeError, ValueError):
-                continue
-        return found
-
-    members, heads = ints(division_ids), ints(head_ids)
+    members, heads = ids_of(division_ids), ids_of(head_ids)
     members |= heads
     if not members:
         return set(), set()

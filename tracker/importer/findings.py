@@ -44,6 +44,15 @@ MESSAGES: dict[str, str] = {
     ),
     "unreadable_docx": _l("The file is not a readable Word document (.docx)."),
     "docx_unpacks_too_large": _l("The Word file unpacks to far more than its size allows."),
+    "document_too_long": _l(
+        "The document has more than %(limit)s paragraphs or lines; an ITA report has far fewer. "
+        "Import the report alone, without attachments."
+    ),
+    "table_too_long": _l("A table of the document has more than %(limit)s rows; an ITA report has far fewer."),
+    "cell_too_long": _l(
+        "A table cell or paragraph (%(where)s) has more than %(limit)s characters; an ITA report has far fewer."
+    ),
+    "too_many_steps": _l("The measures have more than %(limit)s steps together; an ITA report has far fewer."),
     # Documents that are not a usable report.
     "document_empty": _l("The document is empty."),
     "not_a_report": _l(

@@ -13,6 +13,7 @@ from tracker.importer.blocks import Block, Paragraph, Row, Table
 from tracker.importer.checks import check_consistency
 from tracker.importer.divisions import split_divisions
 from tracker.importer.normalize import ImportReadError, decode_upload, is_docx, without_spaces
+from tracker.importer.limits import MAX_STEPS
 from tracker.importer.readers import read_docx, read_text
 from tracker.importer.result import Indicator, Measure, ParseResult, Step
 from tracker.importer.steps import split_steps
@@ -113,6 +114,10 @@ def parse_document(blocks: Sequence[Block], *, known_divisions: Iterable[str] = 
     measure_tables = [table for table in tables if table.kind == "measures"]
     for table in measure_tables:
         _read_measures(table, result, list(known_divisions))
+    if sum(len(measure.steps) for measure in result.measures) > MAX_STEPS:
+        result.measures.clear()  # the preview would be as large as the document; nothing to show or save
+        result.fail("too_many_steps", limit=f"{MAX_STEPS:,}")
+        return result
     result.indicators.sort(key=lambda indicator: indicator.number)
     _read_fiscal_year(paragraphs, result)
 

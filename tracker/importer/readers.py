@@ -1,8 +1,14 @@
 """Read a report's text export or Word file into paragraphs and tables."""
 from __future__ import annotations
 
+import bz2
+import io
+import lzma
 import re
+import struct
 import zipfile
+import zlib
+from pathlib import Path
 from typing import IO
 
 import docx
@@ -10,7 +16,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table as DocxTable
 from lxml import etree
 
+from docx.oxml.ns import qn
+
 from tracker.importer.blocks import Block, Paragraph, Table, add_row
+from tracker.importer.limits import MAX_CELL_CHARACTERS, MAX_PARAGRAPHS, MAX_PART_BYTES, MAX_TABLE_ROWS
 from tracker.importer.normalize import ImportReadError, clean_fragment, clean_text
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -27,14 +36,22 @@ def read_text(text: str) -> list[Block]:
     """
     blocks: list[Block] = []
     table: Table | None = None
-    for number, line in enumerate(clean_text(text).split("\n"), start=1):
+    lines = clean_text(text).split("\n")
+    if len(lines) > MAX_PARAGRAPHS:
+        raise ImportReadError("document_too_long", limit=f"{MAX_PARAGRAPHS:,}")
+    for number, line in enumerate(lines, start=1):
         source = f"line {number}"
         if "\t" in line:
             if table is None:
                 table = Table([], source)
                 blocks.append(table)
-            add_row(table.rows, [_cell_paragraphs(cell) for cell in line.split("\t")], source)
+            cells = line.split("\t")
+            for cell in cells:
+                check_length(cell, source)
+            add_row(table.rows, [_cell_paragraphs(cell) for cell in cells], source)
+            check_rows(table)
             continue
+        check_length(line, source)
         if not line.strip():
             continue
         table = None
@@ -55,7 +72,48 @@ def _cell_paragraphs(cell: str) -> list[str]:
     return [paragraph for paragraph in clean_fragment(cell).split("\n") if paragraph]
 
 
+def check_length(text: str, source: str) -> None:
+    if len(text) > MAX_CELL_CHARACTERS:
+        raise ImportReadError("cell_too_long", where=source, limit=f"{MAX_CELL_CHARACTERS:,}")
+
+
+def check_rows(table: Table) -> None:
+    if len(table.rows) > MAX_TABLE_ROWS:
+        raise ImportReadError("table_too_long", limit=f"{MAX_TABLE_ROWS:,}")
+
+
 # --- Word ------------------------------------------------------------------
+
+# Every way the bytes of a package can fail to read: a broken ZIP, a part
+# that does not inflate (zlib, bz2, lzma), is encrypted (RuntimeError) or
+# uses a compression Python lacks (NotImplementedError), XML that does not
+# parse, and python-docx tripping over parts that are not what they claim.
+BROKEN_PACKAGE = (
+    PackageNotFoundError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
+    RuntimeError, NotImplementedError, struct.error, KeyError, ValueError, IndexError, AttributeError, TypeError,
+    etree.XMLSyntaxError, UnicodeError,
+)
+_ = bz2  # bz2 parts fail with OSError, listed above
+
+
+def check_package(data: bytes) -> None:
+    """Refuse, before reading any part, a package whose parts are encrypted, use an
+    unknown compression, or would unpack beyond MAX_PART_BYTES each."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if info.file_size > MAX_PART_BYTES:
+                    raise ImportReadError("docx_unpacks_too_large")
+                if info.flag_bits & 0x1 or info.compress_type not in (
+                    zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA
+                ):
+                    raise ImportReadError("unreadable_docx")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, struct.error, ValueError) as exc:
+        if isinstance(exc, ImportReadError):
+            raise
+        raise ImportReadError("unreadable_docx") from exc
+
+
 
 _WORD_HEADING_STYLE = re.compile(r"^(?:heading|หัวเรื่อง)\s*(\d)$", re.IGNORECASE)
 
@@ -70,12 +128,26 @@ def read_docx(file: str | IO[bytes]) -> list[Block]:
     first cell is empty continues the row above. Raises `ImportReadError`
     when the file is not a readable Word document.
     """
+    if isinstance(file, (str, Path)):
+        data = Path(file).read_bytes()
+    else:
+        data = file.read()
+    check_package(data)
     try:
-        document = docx.Document(file)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
-            etree.XMLSyntaxError) as exc:
+        return _read_document(docx.Document(io.BytesIO(data)))
+    except ImportReadError:
+        raise
+    except BROKEN_PACKAGE as exc:
         raise ImportReadError("unreadable_docx") from exc
 
+
+def _read_document(document) -> list[Block]:
+    root = document.element
+    if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
+        raise ImportReadError("unreadable_docx")  # not a Word document's main part, or one without a body
+    # Style names by id, read once: python-docx's `paragraph.style` scans every
+    # style for each paragraph without one (5 ms each in a real styles part).
+    style_names = {style.style_id: style.name for style in document.styles}
     blocks: list[Block] = []
     paragraph_number = table_number = 0
     for item in document.iter_inner_content():
@@ -86,15 +158,19 @@ def read_docx(file: str | IO[bytes]) -> list[Block]:
                 blocks.append(table)
             continue
         paragraph_number += 1
-        text = clean_fragment(item.text).replace("\n", " ")
+        if paragraph_number > MAX_PARAGRAPHS:
+            raise ImportReadError("document_too_long", limit=f"{MAX_PARAGRAPHS:,}")
+        source = f"paragraph {paragraph_number}"
+        raw = item.text
+        check_length(raw, source)
+        text = clean_fragment(raw).replace("\n", " ")
         if text:
-            blocks.append(Paragraph(text, f"paragraph {paragraph_number}", _heading_level(item)))
+            blocks.append(Paragraph(text, source, _heading_level(style_names.get(item._p.style) or "")))
     return blocks
 
 
-def _heading_level(paragraph) -> int:
-    style_name = paragraph.style.name if paragraph.style is not None else ""
-    match = _WORD_HEADING_STYLE.match(style_name or "")
+def _heading_level(style_name: str) -> int:
+    match = _WORD_HEADING_STYLE.match(style_name)
     return int(match.group(1)) if match else 0
 
 
@@ -114,15 +190,21 @@ def _read_table(docx_table: DocxTable, table_number: int) -> Table:
             if tc is None or spans_left or merged_from_above:
                 cells.append([])
             else:
-                cells.append(_docx_cell_paragraphs(row_cells[index]))
+                cells.append(_docx_cell_paragraphs(row_cells[index], f"table {table_number}, row {row_number}"))
         tcs_above = tcs
         add_row(table.rows, cells, f"table {table_number}, row {row_number}")
+        if row_number > MAX_TABLE_ROWS:
+            raise ImportReadError("table_too_long", limit=f"{MAX_TABLE_ROWS:,}")
     return table
 
 
-def _docx_cell_paragraphs(cell) -> list[str]:
+def _docx_cell_paragraphs(cell, source: str) -> list[str]:
     paragraphs = []
+    characters = 0
     for paragraph in cell.paragraphs:
+        characters += len(paragraph.text)
+        if characters > MAX_CELL_CHARACTERS:
+            raise ImportReadError("cell_too_long", where=source, limit=f"{MAX_CELL_CHARACTERS:,}")
         # A manual line break inside a cell paragraph reads like a new paragraph.
         paragraphs.extend(line for line in clean_fragment(paragraph.text).split("\n") if line)
     return paragraphs

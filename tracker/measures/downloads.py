@@ -19,10 +19,11 @@ EVIDENCE_CSP = "; ".join([
 ])
 
 
-def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0):
+def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0, name: str | None = None):
     """The stored file of `item`, shown inline when the browser's own viewer is
     safe for its type, with headers that stop it from running anything on our
-    origin. 404 when the file is missing on disk."""
+    origin. 404 when the file is missing on disk. `name` replaces the file's
+    own name (the public page masks personal data in it)."""
     path = evidence.stored_path(current_app.instance_path, item.stored_name)
     if path is None or not path.is_file():
         current_app.logger.error("evidence %s: file %s is missing", item.id, item.stored_name)
@@ -33,7 +34,7 @@ def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0):
         path,
         mimetype=item.content_type,
         as_attachment=not inline,
-        download_name=evidence.display_name(item.original_name),
+        download_name=evidence.display_name(name or item.original_name),
         conditional=True,
         etag=item.sha256,
         max_age=max_age,

@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..auth.permissions import ensure_admin_of, ensure_same_org
 from ..concurrency import ensure_unchanged
 from ..errors import FieldErrors, InvalidFields, ValidationFailed
+from ..input import ids_of, parse_whole_number
 from ..extensions import db
 from ..ita import (
     INDICATOR_NAMES,
@@ -61,22 +62,20 @@ def _date(value: object, field: str, errors: _Errors, *, missing) -> date | None
 
 
 def _fiscal_year(value: object, errors: _Errors) -> int | None:
-    text = to_arabic_digits(_text(value))
-    if not text:
+    if not _text(value):
         errors.add("fiscal_year", _l("Please give the fiscal year."))
         return None
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+    year = parse_whole_number(_text(value), minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    if year is None:
         errors.add("fiscal_year", _l("Give the fiscal year in Buddhist Era, for example 2569."))
-        return None
-    return int(text)
+    return year
 
 
 def _indicator(value: object, errors: _Errors) -> int | None:
-    text = to_arabic_digits(_text(value))
-    if not text.isdigit() or not 1 <= int(text) <= 10:
+    number = parse_whole_number(_text(value), minimum=1, maximum=10)
+    if number is None:
         errors.add("indicator_number", _l("Choose one of the ten ITA indicators."))
-        return None
-    return int(text)
+    return number
 
 
 # --- measures ---------------------------------------------------------------------
@@ -194,12 +193,7 @@ def _divisions(organization_id: int, division_ids: Iterable[object], errors: _Er
                keep: Iterable[Division] = ()) -> list[Division]:
     """The chosen divisions of the organization; archived ones only if already assigned."""
     division_ids = list(division_ids or ())
-    wanted = set()
-    for value in division_ids:
-        try:
-            wanted.add(int(value))
-        except (TypeError, ValueError):
-            continue
+    wanted = ids_of(division_ids)
     kept = {d.id for d in keep}
     found = db.session.scalars(
         sa.select(Division)

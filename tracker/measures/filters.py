@@ -11,6 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..input import parse_whole_number
 from ..ita import INDICATOR_NUMBERS, MeasureState, WorkGroup
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
@@ -55,10 +56,7 @@ class Filters:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return parse_whole_number(value)
 
 
 def _enum(enum_class, value: str | None):

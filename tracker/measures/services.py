@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import User
+from ..input import parse_whole_number
 from ..errors import Conflict, InvalidFields, ValidationFailed
 from ..extensions import db
 from ..timeutil import utcnow
@@ -38,10 +39,7 @@ class StaleProgress(Conflict):
 
 
 def _version(value: object) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return parse_whole_number(value)
 
 
 def updates_after(step: Step, version: int) -> list[ProgressUpdate]:

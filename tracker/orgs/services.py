@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..input import parse_id
 from ..audit.services import apply_changes, record
 from ..auth.permissions import ensure_admin_of
 from ..concurrency import ensure_unchanged
@@ -38,8 +39,8 @@ def find_organization(key: str) -> Organization | None:
         sa.or_(Organization.slug == key.lower(), Organization.name == key)
     )
     org = db.session.scalars(query).first()
-    if org is None and key.isdigit():
-        org = db.session.get(Organization, int(key))
+    if org is None and (number := parse_id(key)) is not None:
+        org = db.session.get(Organization, number)
     return org
 
 

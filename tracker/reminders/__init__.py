@@ -15,9 +15,10 @@ def init_app(app: Flask) -> None:
     from . import account_mail
     from .cli import reminders_cli
     from .services import escalated_steps
-    from .views import bp
+    from .views import bp, mail_banner
 
     app.register_blueprint(bp)
+    app.context_processor(mail_banner)
     account_mail.init_app(app)
     # The step page shows when executives were told of a late step (reminders know, measures do not).
     app.jinja_env.globals["escalated_on_of"] = lambda step: escalated_steps(step.organization_id, [step.id]).get(step.id)

@@ -5,12 +5,19 @@ visible to other senders at once, and each delivery recorded as soon as the
 mail server accepted it. The steps:
 
 1. claims left by a sender that stopped (a crash, a power cut) are released
-   after MAIL_CLAIM_TIMEOUT_SECONDS;
+   after MAIL_CLAIM_TIMEOUT_SECONDS, and at once when that sender was a
+   process of this machine that no longer runs (killed mid-run, restarted);
 2. the due messages are claimed with one UPDATE ... WHERE status = 'pending'
    RETURNING id: two senders never get the same message;
 3. each claimed message is delivered and marked sent; a failure keeps it
    pending with the error and a later `next_attempt_at` (5, 10, 20 ...
-   minutes), until MAIL_MAX_ATTEMPTS, then it is failed (an admin retries).
+   minutes), until MAIL_MAX_ATTEMPTS, then it is failed (an admin retries);
+4. once the mail server answers again (a message was delivered, or some
+   had given up, nothing else was due and a connection succeeds), messages that gave up or wait
+   because of the outage are tried at once (not those a recipient's server
+   refused); those that gave up get a few more tries at most;
+5. administrators of an organization whose messages have been failing for
+   more than MAIL_ALERT_AFTER_SECONDS get one e-mail about it (`health`).
 """
 from __future__ import annotations
 
@@ -49,6 +56,8 @@ class DeliveryReport:
     failed: int = 0  # tries that failed in this pass (kept for a retry, or given up)
     gave_up: int = 0  # of those, messages now marked failed
     released: int = 0  # claims of a stopped sender handed back
+    revived: int = 0  # messages that gave up during an outage, tried again once the server answered
+    unreachable: bool = False  # the mail server could not be reached in this pass
     problems: list[DeliveryProblem] = field(default_factory=list)
 
     @property
@@ -56,12 +65,43 @@ class DeliveryReport:
         return self.problems[0] if self.problems else None
 
 
+def process_is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True
+
+
+def stopped_local_senders() -> list[str]:
+    """Senders of this machine holding claims whose process no longer runs."""
+    prefix = f"{socket.gethostname()}:"
+    holders = db.session.scalars(
+        sa.select(Notification.claimed_by)
+        .where(Notification.status == DeliveryStatus.SENDING, Notification.claimed_by.startswith(prefix, autoescape=True))
+        .distinct()
+    ).all()
+    stopped = []
+    for holder in holders:
+        pid = holder[len(prefix):].partition(":")[0]
+        if pid.isascii() and pid.isdigit() and int(pid) != os.getpid() and not process_is_running(int(pid)):
+            stopped.append(holder)
+    return stopped
+
+
 def release_stale_claims(now: datetime) -> int:
-    """Hand back messages claimed by a sender that has not finished them in time."""
+    """Hand back messages claimed by a sender that has not finished them in time,
+    or by a process of this machine that has stopped (at once)."""
     timeout = timedelta(seconds=current_app.config.get("MAIL_CLAIM_TIMEOUT_SECONDS", 900))
+    stale = Notification.claimed_at < now - timeout
+    stopped = stopped_local_senders()
+    if stopped:
+        stale = sa.or_(stale, Notification.claimed_by.in_(stopped))
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.status == DeliveryStatus.SENDING, Notification.claimed_at < now - timeout)
+        .where(Notification.status == DeliveryStatus.SENDING, stale)
         .values(
             status=DeliveryStatus.PENDING,
             claimed_by=None,
@@ -135,6 +175,7 @@ def mark_sent(notification_id: int, sender: str, now: datetime) -> None:
         .values(
             status=DeliveryStatus.SENT,
             sent_at=now,
+            first_failed_at=None,
             last_attempt_at=now,
             attempts=Notification.attempts + 1,
             claimed_by=None,
@@ -164,6 +205,7 @@ def mark_failed_attempt(notification_id: int, sender: str, problem: DeliveryProb
             next_attempt_at=None if give_up else now + delay,
             last_error=problem.detail[:2000],
             last_error_kind=problem.kind,
+            first_failed_at=sa.func.coalesce(Notification.first_failed_at, now),
             claimed_by=None,
             claimed_at=None,
         ),
@@ -193,6 +235,32 @@ def deliver_pending(
     config = current_app.config
     report = DeliveryReport(released=release_stale_claims(now))
     candidates = due_ids(now, retry_now=retry_now, organization_id=organization_id, ids=ids)
+    _deliver(candidates, sender, now, config, report, timeout, retry_now=retry_now)
+    if not retry_now and ids is None:
+        held_back = held_back_by_outage(organization_id)
+        gave_up = [id_ for id_, status in held_back if status == DeliveryStatus.FAILED]
+        # Only what gave up makes the sender ask the server; what merely waits keeps its backoff.
+        if gave_up and not report.sent and not candidates:
+            report.unreachable = not server_answers(config, timeout)
+        if held_back and (report.sent or (gave_up and not candidates and not report.unreachable)):
+            revived = revive([id_ for id_, _status in held_back])
+            report.revived = len(revived)
+            log.info("The mail server answers again: trying %d e-mails held back by the outage", len(revived))
+            _deliver(revived, sender, now, config, report, timeout, retry_now=False)
+        from .health import alert_on_long_failures  # health queues e-mails through this module's outbox
+
+        alerts = alert_on_long_failures(now, organization_id)
+        if alerts and not report.unreachable:  # otherwise they wait in the outbox like the others
+            _deliver(alerts, sender, now, config, report, timeout, retry_now=False)
+    if report.sent or report.failed:
+        log.info("E-mail delivery: %d sent, %d failed", report.sent, report.failed)
+    return report
+
+
+def _deliver(
+    candidates: list[int], sender: str, now: datetime, config, report: DeliveryReport, timeout: float | None,
+    *, retry_now: bool,
+) -> None:
     for start in range(0, len(candidates), BATCH_SIZE):
         claimed = claim(candidates[start:start + BATCH_SIZE], sender, now, retry_now=retry_now)
         if not claimed:
@@ -203,10 +271,59 @@ def deliver_pending(
         emails = [(n.id, _outgoing(n)) for n in notifications]
         db.session.rollback()  # end the read; every write below commits on its own
         if not _deliver_batch(emails, sender, now, config, report, timeout):
+            report.unreachable = True
             break  # the server cannot be reached: the rest stay pending for the next pass
-    if report.sent or report.failed:
-        log.info("E-mail delivery: %d sent, %d failed", report.sent, report.failed)
-    return report
+
+
+# A refused recipient is that recipient's problem, not an outage: it waits for an admin.
+NOT_REVIVED_KINDS = ("recipient",)
+
+
+def _revivable(organization_id: int | None):
+    """Messages held back by an outage: given up (a few more tries at most), or waiting for a later try."""
+    config = current_app.config
+    limit = config.get("MAIL_MAX_ATTEMPTS", 10) + config.get("MAIL_ATTEMPTS_AFTER_OUTAGE", 3)
+    conditions = [
+        sa.or_(
+            sa.and_(Notification.status == DeliveryStatus.FAILED, Notification.attempts < limit),
+            sa.and_(Notification.status == DeliveryStatus.PENDING, Notification.next_attempt_at.is_not(None)),
+        ),
+        sa.or_(Notification.last_error_kind.is_(None), Notification.last_error_kind.not_in(NOT_REVIVED_KINDS)),
+    ]
+    if organization_id is not None:
+        conditions.append(Notification.organization_id == organization_id)
+    return conditions
+
+
+def held_back_by_outage(organization_id: int | None) -> list[tuple[int, DeliveryStatus]]:
+    """(id, status) of the messages that gave up, or wait, because the server could not be reached."""
+    rows = db.session.execute(
+        sa.select(Notification.id, Notification.status).where(*_revivable(organization_id)).order_by(Notification.id)
+    )
+    return [(id_, DeliveryStatus(status)) for id_, status in rows]
+
+
+def revive(candidate_ids: list[int]) -> list[int]:
+    """Put those messages back in the queue, due now; the ids that were still held back."""
+    rows = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.id.in_(candidate_ids), *_revivable(None))
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=None)
+        .returning(Notification.id),
+        execution_options={"synchronize_session": False},
+    )
+    revived = sorted(row[0] for row in rows)
+    db.session.commit()
+    return revived
+
+
+def server_answers(config, timeout: float | None) -> bool:
+    """Whether a connection to the mail server (with its login) succeeds now."""
+    try:
+        with channel_opener("email")(config, current_app.instance_path, timeout):
+            return True
+    except Exception:
+        return False
 
 
 def _deliver_batch(

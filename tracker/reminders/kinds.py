@@ -12,6 +12,7 @@ class NotificationKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # a link to choose a new password
     SECURITY = "security"  # the password or second factor changed, the account was locked
     THREAD = "thread"  # new instructions and answers, at most one an hour per person
+    MAIL_ALERT = "mail_alert"  # to the administrators: e-mails have been failing for a while
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext, ngettext
 from jinja2 import Environment
 
 from ..auth.models import User
-from ..i18n import format_date
+from ..i18n import format_date, format_datetime
 from ..labels import INDICATOR_NAMES, WORK_GROUP_LABELS
 from ..measures.models import Step
 from ..measures.queries import IndicatorLine, StepLine, Summary
@@ -210,4 +210,22 @@ def test_email(org: Organization, user: User, sent_at: datetime, delivery: Deliv
         subject = gettext("ITA Tracker test e-mail")
         context = _common_context(org, user, locale, Links()) | {"sent_at": sent_at, "delivery": delivery}
         text, html = _render("test", subject=subject, **context)
+    return RenderedEmail(subject, text, html, locale)
+
+
+def mail_alert_email(
+    org: Organization, user: User, failing_since: datetime, failing: int, latest_error: str | None
+) -> RenderedEmail:
+    """To an administrator: the organization's e-mails have been failing for a while."""
+    locale = email_locale(user)
+    links = Links()
+    with force_locale(locale):
+        subject = gettext("ITA Tracker: e-mails could not be sent since %(time)s", time=format_datetime(failing_since))
+        context = _common_context(org, user, locale, links) | {
+            "failing_since": failing_since,
+            "failing": failing,
+            "latest_error": latest_error,
+            "admin_url": links.page("reminders.admin"),
+        }
+        text, html = _render("mail_alert", subject=subject, **context)
     return RenderedEmail(subject, text, html, locale)

@@ -84,6 +84,8 @@ class Notification(db.Model):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     last_error_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    # The first failed try since the message was last delivered or queued: how long it has been failing.
+    first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -132,6 +134,21 @@ class ReminderRun(db.Model):
     already_decided: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class MailAlert(db.Model):
+    """An organization whose e-mails have been failing long enough that its administrators were told.
+
+    Removed when nothing fails any more, so that the next outage is told again.
+    """
+
+    __tablename__ = "mail_alerts"
+
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    failing_since: Mapped[datetime] = mapped_column(UTCDateTime())
+    alerted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SchedulerLease(db.Model):

@@ -211,7 +211,7 @@ def parse_days_before(text: str) -> tuple[int, ...]:
     if not cleaned:
         return ()
     parts = [p for p in re.split(r"[\s,;]+", cleaned) if p]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts):
         raise ValidationFailed(
             _l("Write whole numbers of days separated by commas, for example 14, 7, 1."), field="days_before"
         )

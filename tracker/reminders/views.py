@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..auth.models import Role
 from ..auth.permissions import admin_required
 from ..errors import ValidationFailed, show_on_form
 from ..extensions import db
@@ -15,6 +16,7 @@ from ..timeutil import utcnow
 from ..web.routing import page_number
 from ..web.transaction import after_commit
 from . import lease, queries, services
+from .health import long_failure
 from .delivery import deliver_pending
 from .messages import days_words
 from .forms import NO_DIGEST, WEEKDAY_NAMES, ActionForm, PreferencesForm, ReminderSettingsForm
@@ -48,6 +50,7 @@ KIND_LABELS = {
     NotificationKind.PASSWORD_RESET: _l("Password reset link"),
     NotificationKind.SECURITY: _l("Account security notice"),
     NotificationKind.THREAD: _l("Instructions and answers"),
+    NotificationKind.MAIL_ALERT: _l("Alert: e-mails failing"),
 }
 TRIGGER_LABELS = {
     "scheduler": _l("On schedule"),
@@ -206,3 +209,14 @@ def reminder_labels():
         "days_words": days_words,
         "weekday_names": WEEKDAY_NAMES,
     }
+
+
+def mail_banner() -> dict:
+    """For administrators' pages: since when e-mails have been failing, if for too long."""
+
+    def failing_since():
+        if not (current_user.is_authenticated and current_user.role == Role.ADMIN):
+            return None
+        return long_failure(current_user.organization_id, utcnow())
+
+    return {"mail_failing_since": failing_since}

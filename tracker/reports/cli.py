@@ -33,7 +33,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 @reports_cli.command("export")
 @click.option("--org", "org_key", required=True, help="Organization name, slug or id.")
-@click.option("--year", "fiscal_year", type=int, required=True,
+@click.option("--year", "fiscal_year", type=click.IntRange(1, 9999), required=True,
               help="Fiscal year (Buddhist Era) in which the measures run, e.g. 2569.")
 @click.option("--format", "output", type=click.Choice(FILE_FORMATS), required=True, help="File format.")
 @click.option("--as-of", "as_of", help="Date of the data, YYYY-MM-DD or 31/03/2569 (default: today, "

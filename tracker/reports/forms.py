@@ -39,6 +39,10 @@ class AnalysisYearForm(FlaskForm):
 
 class PublicPageForm(FlaskForm):
     enabled = BooleanField(_l("Publish the progress page on the web"))
+    review_notes = BooleanField(
+        _l("Publish a progress note only after an administrator approved it"),
+        description=_l("New notes then wait in the list below until you approve or hide them."),
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -27,10 +27,27 @@ class PublicPage(db.Model):
         sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     enabled: Mapped[bool] = mapped_column(default=False)
+    # Notes reach the public page only after an administrator approved each one.
+    review_notes: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     changed_by: Mapped[User | None] = relationship()
+
+
+class ApprovedNote(db.Model):
+    """A progress note an admin read and let onto the public page (when notes are reviewed)."""
+
+    __tablename__ = "approved_notes"
+
+    update_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_updates.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class HiddenNote(db.Model):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
+from ..input import parse_whole_number
 from ..auth.permissions import admin_required
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures
 from ..measures.downloads import send_evidence
@@ -45,7 +46,7 @@ def progress(slug: str, fiscal_year: int):
     version = publishing.page_version(org, page, fiscal_year)
     if not is_resource_modified(request.environ, etag=version.etag, last_modified=version.last_modified):
         return cacheable(Response(status=304), version)
-    data = publishing.public_progress(org, fiscal_year, org_today(org))
+    data = publishing.public_progress(org, fiscal_year, org_today(org), page)
     # An official Thai publication, whatever language the visitor's browser asks for.
     with force_locale("th"):
         html = render_template(
@@ -64,7 +65,7 @@ def progress(slug: str, fiscal_year: int):
 def evidence_file(slug: str, evidence_id: int, filename: str):
     org, _page = publishing.published_organization(slug)
     evidence = publishing.public_evidence(org, evidence_id)
-    response = send_evidence(evidence, max_age=publishing.CACHE_SECONDS)
+    response = send_evidence(evidence, max_age=publishing.CACHE_SECONDS, name=publishing.public_file_name(org, evidence))
     response.cache_control.public = True
     return response
 
@@ -76,7 +77,7 @@ def chosen_year(org) -> tuple[int | None, list[int]]:
     years = fiscal_years_with_measures(org.id)
     if not years:
         return None, years
-    wanted = request.args.get("year", type=int)
+    wanted = request.args.get("year", type=parse_whole_number)
     if wanted in years:
         return wanted, years
     return default_fiscal_year(org.id, org_today(org), years), years
@@ -88,13 +89,20 @@ def settings():
     """Switch the public page on or off; see and hide the notes it publishes."""
     org = current_user.organization
     page = publishing.public_page_of(org.id)
-    form = PublicPageForm(enabled=bool(page and page.enabled))
+    form = PublicPageForm(enabled=bool(page and page.enabled), review_notes=bool(page and page.review_notes))
     if form.validate_on_submit():
-        publishing.set_public_page(current_user, org, form.enabled.data)
+        publishing.set_public_page(current_user, org, form.enabled.data, review_notes=form.review_notes.data)
         flash(_("The public progress page is now on.") if form.enabled.data else _("The public progress page is now off."), "success")
         return redirect(url_for(".settings"))
     year, years = chosen_year(org)
     report = build_report(org, year, org_today(org), current=True, include_analysis=False) if year else None
+    hidden = publishing.hidden_update_ids(org.id)
+    approved = publishing.approved_update_ids(org.id)
+    review = bool(page and page.review_notes)
+    waiting = {
+        row.update_id for _, row in (report.steps if report else []) if row.note and row.update_id not in hidden | approved
+    } if review else set()
+    only_waiting = review and request.args.get("waiting") == "1"
     return render_template(
         "reports/public_settings.html",
         form=form,
@@ -103,7 +111,11 @@ def settings():
         years=years,
         report=report,
         notes=publishing.redacted_notes(org, report) if report else {},
-        hidden=publishing.hidden_update_ids(org.id),
+        hidden=hidden,
+        approved=approved,
+        review=review,
+        waiting=waiting,
+        only_waiting=only_waiting,
         public_urls={y: external_url("public.progress", slug=org.slug, fiscal_year=y) for y in years},
         toggle=ToggleForm(),
     )
@@ -116,7 +128,18 @@ def toggle_note(update_id: int):
     if form.validate_on_submit():
         publishing.set_note_hidden(current_user, current_user.organization, update_id, hidden=form.on)
         flash(_("The note is hidden from the public page.") if form.on else _("The note is shown on the public page again."), "success")
-    return redirect(url_for(".settings", year=request.args.get("year", type=int)) + f"#update-{update_id}")
+    return redirect(url_for(".settings", year=request.args.get("year", type=parse_whole_number)) + f"#update-{update_id}")
+
+
+@admin_bp.post("/notes/<int:update_id>/approve")
+@admin_required
+def approve_note(update_id: int):
+    if ToggleForm().validate_on_submit():
+        publishing.approve_note(current_user, current_user.organization, update_id)
+        flash(_("The note is approved and shown on the public page."), "success")
+    year = request.args.get("year", type=parse_whole_number)
+    waiting = request.args.get("waiting")
+    return redirect(url_for(".settings", year=year, waiting=waiting) + f"#update-{update_id}")
 
 
 @admin_bp.get("/files")
@@ -142,4 +165,4 @@ def toggle_file(evidence_id: int):
             "%(name)s is no longer public.", name=evidence.original_name
         )
         flash(message, "success")
-    return redirect(url_for(".files", year=request.args.get("year", type=int)) + f"#evidence-{evidence_id}")
+    return redirect(url_for(".files", year=request.args.get("year", type=parse_whole_number)) + f"#evidence-{evidence_id}")

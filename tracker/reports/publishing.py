@@ -29,7 +29,8 @@ from ..measures.queries import not_withdrawn
 from ..orgs.models import Division, Organization
 from ..timeutil import utcnow
 from . import wording
-from .models import HiddenNote, PublicPage
+from .masking import mask_personal_data
+from .models import ApprovedNote, HiddenNote, PublicPage
 from .report import ProgressReport
 from .services import build_report
 
@@ -60,10 +61,13 @@ def name_variants(names: Iterable[str]) -> list[str]:
 
 
 def redact(text: str, names: Iterable[str]) -> str:
-    """`text` without e-mail addresses or the given people's names."""
+    """`text` without e-mail addresses, the given people's names, phone and
+    national ID numbers, or anyone's name after a title (นาย, นางสาว ...)."""
     text = EMAIL.sub(wording.REDACTED_EMAIL, text or "")
     pattern = names_pattern(tuple(names))
-    return pattern.sub(wording.REDACTED_NAME, text) if pattern else text
+    if pattern:
+        text = pattern.sub(wording.REDACTED_NAME, text)
+    return mask_personal_data(text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -170,22 +174,35 @@ class PublicProgress:
     last_update: date | None
 
 
+def people_to_mask(organization_id: int) -> list[str]:
+    return name_variants(db.session.scalars(sa.select(User.display_name).where(User.organization_id == organization_id)))
+
+
 def redacted_notes(org: Organization, report: ProgressReport) -> dict[int, str]:
     """The latest note of each step as the public would read it (one query for the names to mask)."""
-    people = name_variants(
-        db.session.scalars(sa.select(User.display_name).where(User.organization_id == org.id))
-    )
+    people = people_to_mask(org.id)
     return {row.step_id: redact(row.note, people) for _, row in report.steps if row.note}
 
 
-def public_progress(org: Organization, fiscal_year: int, today: date) -> PublicProgress:
-    """Everything the public page shows, in a fixed number of queries."""
+def public_file_name(org: Organization, evidence: Evidence) -> str:
+    """An evidence file's name as the public reads it."""
+    return redact(evidence.original_name, people_to_mask(org.id))
+
+
+def public_progress(org: Organization, fiscal_year: int, today: date, page: PublicPage | None = None) -> PublicProgress:
+    """Everything the public page shows, in a fixed number of queries.
+
+    When the organization reviews notes, only those an administrator approved.
+    """
     report = build_report(org, fiscal_year, today, current=True, include_analysis=False)
     hidden = hidden_update_ids(org.id)
     update_of = {row.step_id: row.update_id for _, row in report.steps}
-    notes = {
-        step_id: note for step_id, note in redacted_notes(org, report).items() if update_of[step_id] not in hidden
-    }
+    people = people_to_mask(org.id)
+    notes = {row.step_id: redact(row.note, people) for _, row in report.steps if row.note}
+    notes = {step_id: note for step_id, note in notes.items() if update_of[step_id] not in hidden}
+    if page is not None and page.review_notes:
+        approved = approved_update_ids(org.id)
+        notes = {step_id: note for step_id, note in notes.items() if update_of[step_id] in approved}
     files: dict[int, list[PublicFile]] = defaultdict(list)
     rows = db.session.execute(
         sa.select(ProgressUpdate.step_id, Evidence)
@@ -202,7 +219,8 @@ def public_progress(org: Organization, fiscal_year: int, today: date) -> PublicP
         .order_by(Evidence.id)
     )
     for step_id, evidence in rows:
-        files[step_id].append(PublicFile(evidence.id, evidence.original_name, evidence.size, evidence.content_type))
+        name = redact(evidence.original_name, people)
+        files[step_id].append(PublicFile(evidence.id, name, evidence.size, evidence.content_type))
     dates = [row.updated_on for _, row in report.steps if row.updated_on]
     return PublicProgress(report, notes, dict(files), max(dates) if dates else None)
 
@@ -237,12 +255,17 @@ def _page_for_change(user: User, org: Organization, now: datetime) -> PublicPage
     return page
 
 
-def set_public_page(user: User, org: Organization, enabled: bool, *, now: datetime | None = None) -> PublicPage:
-    """Switch the organization's public page on or off (admins)."""
+def set_public_page(
+    user: User, org: Organization, enabled: bool, *, review_notes: bool | None = None, now: datetime | None = None
+) -> PublicPage:
+    """Switch the organization's public page on or off, and the review of notes (admins)."""
     ensure_admin_of(user, org.id)
     page = _page_for_change(user, org, now or utcnow())
     page.enabled = enabled
     record(org.id, user, "public_page.enable" if enabled else "public_page.disable", org)
+    if review_notes is not None and bool(page.review_notes) != review_notes:
+        record(org.id, user, "public_page.review_on" if review_notes else "public_page.review_off", org)
+        page.review_notes = review_notes
     db.session.flush()
     return page
 
@@ -320,6 +343,24 @@ def evidence_of_year(organization_id: int, fiscal_year: int) -> list[EvidenceLin
         EvidenceLine(evidence, indicator, title, position, text, evidence.created_at)
         for evidence, indicator, title, position, text in rows
     ]
+
+
+def approve_note(user: User, org: Organization, update_id: int, *, now: datetime | None = None) -> None:
+    """Let a note onto the public page, when the organization reviews notes (admins)."""
+    ensure_admin_of(user, org.id)
+    update = update_in_org(org.id, update_id)
+    now = now or utcnow()
+    if db.session.get(ApprovedNote, update.id) is None:
+        db.session.add(ApprovedNote(update_id=update.id, organization_id=org.id, approved_by_id=user.id, approved_at=now))
+        record(org.id, user, "public_page.note_approved", update, step_id=update.step_id)
+    _page_for_change(user, org, now)
+    db.session.flush()
+
+
+def approved_update_ids(organization_id: int) -> set[int]:
+    return set(
+        db.session.scalars(sa.select(ApprovedNote.update_id).where(ApprovedNote.organization_id == organization_id))
+    )
 
 
 def hidden_update_ids(organization_id: int) -> set[int]:

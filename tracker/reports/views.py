@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..input import parse_whole_number
 from .. import thai
 from ..errors import ValidationFailed
 from ..measures.queries import default_fiscal_year, fiscal_years_with_measures, measures_by_indicator
@@ -69,7 +70,7 @@ def export():
     org = current_user.organization
     output = request.args.get("output", ReportFormat.PRINT)
     years = fiscal_years_with_measures(org.id)
-    if output not in OUTPUTS or request.args.get("fiscal_year", type=int) not in years:
+    if output not in OUTPUTS or request.args.get("fiscal_year", type=parse_whole_number) not in years:
         abort(404)  # another organization's year is simply not here
     form = ReportForm(formdata=request.args)
     form.fiscal_year.choices = year_choices(years)
@@ -109,7 +110,7 @@ def analysis(fiscal_year: int | None = None):
     years = assessment_years(org.id)
     if not years:
         return render_template("reports/analysis.html", analysis=None, form=None, measures={})
-    chosen = request.args.get("fiscal_year", type=int) or fiscal_year or years[0]
+    chosen = request.args.get("fiscal_year", type=parse_whole_number) or fiscal_year or years[0]
     result = build_analysis(current_user, org, chosen)
     form = AnalysisYearForm(formdata=None, fiscal_year=chosen)
     form.fiscal_year.choices = year_choices(years)

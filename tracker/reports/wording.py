@@ -124,6 +124,9 @@ SHEET_SUMMARY = "สรุป"
 
 REDACTED_NAME = "[ชื่อเจ้าหน้าที่]"
 REDACTED_EMAIL = "[อีเมล]"
+REDACTED_PHONE = "[หมายเลขโทรศัพท์]"
+REDACTED_NATIONAL_ID = "[เลขประจำตัวประชาชน]"
+REDACTED_PERSON = "[ชื่อบุคคล]"
 
 DONE_MARK = "✓ เสร็จแล้ว"
 FEED_MINE_NAME = "กำหนดส่งงานของหน่วยงานฉัน"

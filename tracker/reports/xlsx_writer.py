@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..export_cells import text_cell
 from . import wording as w
 from .report import MeasureSection, ProgressReport, ScoreLine, StepRow, summary_lines
 from .wording import Numbers
@@ -128,7 +129,7 @@ def add_styles(workbook: Workbook, fmt: Formats) -> None:
 
 def write_header(sheet: Worksheet, headings: Sequence[str], row: int = 1) -> None:
     for index, heading in enumerate(headings, start=1):
-        cell = sheet.cell(row=row, column=index, value=heading)
+        cell = text_cell(sheet, row, index, heading)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, CENTER
 
 
@@ -163,7 +164,7 @@ def write_steps(
             value = column.value(measure, step)
             if value is None or value == "":
                 continue  # an empty cell needs no cell at all
-            cell = sheet.cell(row=row_number, column=index, value=value)
+            cell = text_cell(sheet, row_number, index, value)
             name = styles[index - 1]
             if name in resolved:
                 # Copying the resolved style of the first cell (as openpyxl's own
@@ -186,7 +187,7 @@ def write_summary(sheet: Worksheet, report: ProgressReport, numbers: Numbers, fm
         sheet.column_dimensions[letter].width = 16
 
     def put(row: int, column: int, value: Any, *, font: Font = FONT, number_format: str | None = None, fill=None):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = text_cell(sheet, row, column, value)
         cell.font = font
         cell.alignment = WRAP if isinstance(value, str) else CENTER
         if number_format:
