@@ -13,6 +13,7 @@ SKIPS = {
                                   "pdftotext (poppler-utils) is not installed", "poppler-utils"],
     "tests/test_base_url.py": ["needs make", "`make`"],
     "tests/test_migrations.py": ["trigram indexes exist on PostgreSQL only", "postgresql"],
+    "tests/backup/test_backup.py": ["the portable dump is PostgreSQL's fallback without pg_dump", "postgresql"],
     "tests/drafting/test_document.py": ["WeasyPrint cannot load Pango", "libreoffice-writer-nogui",
                                         "LibreOffice (libreoffice-writer-nogui) or pdftoppm is not installed"],
 }

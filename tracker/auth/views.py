@@ -62,11 +62,11 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _render_account(password_form: ChangePasswordForm, status: int = 200):
+def _render_account(password_form: ChangePasswordForm, status: int = 200, language_form: LanguageForm | None = None):
     user = current_user._get_current_object()
     return render_template(
         "auth/account.html", password_form=password_form,
-        language_form=LanguageForm(locale=current_user.locale or "th"),
+        language_form=language_form or LanguageForm(locale=current_user.locale or "th"),
         sessions=sessions.active_sessions(user, now=utcnow(), idle=web.idle_timeout()),
         current_session_id=web.current_session_id(), end_form=EndSessionForm(),
     ), status
@@ -148,5 +148,4 @@ def change_language():
             show_on_form(form, error)
         else:
             return redirect(safe_next_url(request.form.get("next")) or url_for("auth.account"))
-    return render_template("auth/account.html", password_form=ChangePasswordForm(formdata=None),
-                           language_form=form), 400
+    return _render_account(ChangePasswordForm(formdata=None), 400, language_form=form)

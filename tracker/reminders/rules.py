@@ -251,7 +251,7 @@ def _whole_days(value: object, field: str, maximum: int, out_of_range, errors: F
     text = to_arabic_digits("" if value is None else str(value)).strip()
     if not text:
         errors.add(field, _l("Please give a number of days."))
-    elif not text.isdigit():
+    elif not (text.isascii() and text.isdigit()):  # ² and ① pass isdigit() but are no numbers
         errors.add(field, _l("Write a whole number of days, for example 7."))
     elif not 1 <= int(text) <= maximum:
         errors.add(field, out_of_range)
