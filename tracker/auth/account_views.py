@@ -23,7 +23,7 @@ from .account_models import TokenPurpose
 from .models import User
 from .permissions import admin_required
 from .second_step import PENDING_KEY, PENDING_SECONDS
-from ..web.transaction import after_commit
+from ..web.transaction import after_commit, redo_if_refused
 from . import invitations, notices, totp
 
 bp = Blueprint("account", __name__)
@@ -82,7 +82,8 @@ def second_factor():
                       "warning")
             return redirect(pending.get("next") or url_for("main.home"))
         form.code.errors.append(str(totp.WRONG_CODE))
-        return no_store(render_template("auth/second_factor.html", form=form))  # 200: the failure is saved
+        # The form answers 400, which rolls back: the wrong code must still count.
+        redo_if_refused(partial(totp.count_failed_code, user.id))
     return no_store(render_template("auth/second_factor.html", form=form), 400 if form.errors else 200)
 
 

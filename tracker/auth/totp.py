@@ -128,7 +128,7 @@ def new_recovery_codes(user: User) -> list[str]:
 def verify_sign_in(user: User, code: str, now: datetime | None = None) -> str | None:
     """Check the second step of a sign-in: "totp" or "recovery" if accepted, None if not.
 
-    The caller commits either way: a wrong code is counted."""
+    A wrong code is counted: a caller that refuses the request redoes the count (`count_failed_code`)."""
     now = now or utcnow()
     two_factor = db.session.scalars(
         sa.select(TwoFactor).where(TwoFactor.user_id == user.id).with_for_update()
@@ -147,6 +147,12 @@ def verify_sign_in(user: User, code: str, now: datetime | None = None) -> str | 
         return "recovery"
     two_factor.failed_attempts += 1
     return None
+
+
+def count_failed_code(user_id: int) -> None:
+    """Count one wrong code again, after the refused request that counted it was rolled back."""
+    db.session.execute(sa.update(TwoFactor).where(TwoFactor.user_id == user_id)
+                       .values(failed_attempts=TwoFactor.failed_attempts + 1))
 
 
 def failed_attempts(user: User) -> int:

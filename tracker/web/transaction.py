@@ -59,6 +59,12 @@ def keep_if_refused(model: type) -> None:
             kept.append((model, {c.key: getattr(row, c.key) for c in columns if getattr(row, c.key) is not None}))
 
 
+def redo_if_refused(work: Callable[[], object]) -> None:
+    """Run `work` in a transaction of its own if this request is refused (rolled back):
+    for a change that must count even then, on rows that already exist (a wrong code's counter)."""
+    g.setdefault("redo_if_refused", []).append(work)
+
+
 def will_commit(response: Response) -> bool:
     """Whether the owner commits this request's transaction, given the view's response."""
     return request.method not in SAFE_METHODS and response.status_code < 400 and last_raised() is None
@@ -75,6 +81,7 @@ def _finish(response: Response) -> Response:
     work = g.pop("after_commit", [])
     later = g.pop("after_answer", [])
     kept = g.pop("kept_rows", [])
+    redo = g.pop("redo_if_refused", [])
     if will_commit(response):
         db.session.commit()
         if later:
@@ -94,6 +101,9 @@ def _finish(response: Response) -> Response:
         _record_reads(reads)
     if kept:
         db.session.add_all(model(**values) for model, values in kept)
+        db.session.commit()
+    for each in redo:
+        each()
         db.session.commit()
     return response
 
@@ -127,6 +137,7 @@ def _end(error: BaseException | None) -> None:
     g.pop("after_commit", None)
     g.pop("after_answer", None)
     g.pop("kept_rows", None)
+    g.pop("redo_if_refused", None)
 
 
 def init_app(app: Flask) -> None:
