@@ -129,13 +129,13 @@ def forgot_password():
         after_commit(partial(invitations.request_password_reset, form.email.data), once_answered=True)
         after_commit(notices.deliver_queued, once_answered=True)
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form)
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
 
 def _password_link_page(token: str, purpose: TokenPurpose, template: str):
-    token_ok = invitations.find_token(token, purpose, invitations.utcnow()) is not None
-    form = NewPasswordForm()
-    if not token_ok:
+    found = invitations.find_token(token, purpose, invitations.utcnow())
+    form = NewPasswordForm(owner=found.user if found else None)
+    if found is None:
         return no_store(render_template("auth/link_invalid.html", purpose=purpose), 404)
     if form.validate_on_submit():
         try:
@@ -168,7 +168,7 @@ def new_password():
     user = current_user._get_current_object()
     if not user.must_change_password:
         return redirect(url_for("auth.account"))
-    form = NewPasswordForm()
+    form = NewPasswordForm(owner=user)
     if form.validate_on_submit():
         from .services import change_password
 
