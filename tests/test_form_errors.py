@@ -18,10 +18,16 @@ from datetime import date
 from html import unescape
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_wtf import FlaskForm
 
 import tracker
+from tracker.auth import totp
+from tracker.auth.account_models import TokenPurpose
+from tracker.auth.invitations import issue_token
+from tracker.instructions.services import write_instruction
+from tracker.timeutil import utcnow
 from tests.html_forms import form_fields, open_form
 from tracker.models import Assessment, Role
 
@@ -40,13 +46,18 @@ class Office:
     step: object
     assessment: object
     import_token: str = ""
+    secured: object = None  # a person with two-step sign-in on
+    recovery_codes: list = field(default_factory=list)  # theirs: one per complete sign-in
+    reset_token: str = ""  # the head's password-reset link
+    thread: object = None  # an instruction on the step, for the head to answer
+    update: object = None  # the head's progress entry on the step, to withdraw
 
 
 @dataclass
 class Case:
     """How to send one form, and the fields that must each show a message."""
 
-    role: str  # "admin", "head" or "" (signed out)
+    role: str  # "admin", "head", "secured", "pending" (secured, code not yet given) or "" (signed out)
     page: Callable[[Office], str]  # the page that shows the form
     action: Callable[[Office], str] | None = None  # where it posts (default: back to the page)
     empty: dict = field(default_factory=dict)  # what "left empty" means beyond clearing text fields
@@ -157,16 +168,74 @@ CASES: dict[str, Case] = {
         wrong={"due_0_0": "สามสิบกันยา", "due_1_0": "31/04/2569"},
         empty_fields=("due_0_0", "due_1_0"), wrong_fields=("due_0_0", "due_1_0"),
     ),
+    "WithdrawForm": Case(
+        "head", lambda o: f"/steps/{o.step.id}", lambda o: f"/progress/{o.update.id}/withdraw",
+        wrong={"reason": "x" * 2001},
+        empty_fields=("reason",), wrong_fields=("reason",),
+    ),
+    "InstructionForm": Case(
+        "admin", lambda o: f"/steps/{o.step.id}", lambda o: f"/measures/{o.measure.id}/instructions",
+        wrong={"body": "x" * 5001}, files={"files": (b"MZ not a document", "setup.exe")},
+        empty_fields=("body",), wrong_fields=("body", "files"),
+    ),
+    "AnswerForm": Case(
+        "head", lambda o: f"/instructions/{o.thread.id}", lambda o: f"/instructions/{o.thread.id}/answers",
+        wrong={"body": "x" * 5001}, files={"files": (b"MZ not a document", "setup.exe")},
+        empty_fields=("body",), wrong_fields=("body", "files"),
+    ),
+    "NewYearForm": Case(
+        "admin", lambda o: "/ita-report/", method="get",
+        wrong={"year": "สองพัน"}, empty_fields=("year",), wrong_fields=("year",),
+    ),
+    "ResultsForm": Case(
+        "admin", lambda o: f"/ita-report/{o.assessment.fiscal_year}/results",
+        wrong={"iit_score": "abc", "eit1_score": "101", "eit2_score": "-1", "oit_score": "x", "overall_score": "200",
+               "indicator_1": "ดี", "indicator_10": "100.5"},
+        wrong_fields=("iit_score", "eit1_score", "eit2_score", "oit_score", "overall_score", "indicator_1",
+                      "indicator_10"),
+    ),
+    "DraftsForm": Case(
+        "admin", lambda o: f"/ita-report/{o.assessment.fiscal_year}",
+        empty={f"divisions_{n}": [] for n in range(1, 11)},
+        wrong={"title_1": "x" * 2001, "steps_1": "\n".join(f"ขั้นที่ {i}" for i in range(60)), "start_1": "ต้นปี",
+               "end_1": "31/02/2569", "divisions_1": ["999999"]},
+        empty_fields=("title_1", "steps_1", "start_1", "end_1", "divisions_1"),
+        wrong_fields=("title_1", "steps_1", "start_1", "end_1", "divisions_1"),
+    ),
+    "ForgotPasswordForm": Case(
+        "", lambda o: "/password/forgot",
+        wrong={"email": "not-an-address"}, empty_fields=("email",), wrong_fields=("email",),
+    ),
+    "NewPasswordForm": Case(
+        "", lambda o: f"/password/reset/{o.reset_token}",
+        wrong={"password": "short", "confirm": "different"},
+        empty_fields=("password", "confirm"), wrong_fields=("password", "confirm"),
+    ),
+    "CodeForm": Case(
+        "pending", lambda o: "/login/code",
+        wrong={"code": "ไม่รู้"}, empty_fields=("code",), wrong_fields=("code",),
+    ),
+    "EnableTwoFactorForm": Case(
+        "head", lambda o: "/account/two-factor", lambda o: "/account/two-factor/enable",
+        wrong={"code": "000000"}, empty_fields=("code",), wrong_fields=("code",),
+    ),
+    "PasswordConfirmForm": Case(
+        "secured", lambda o: "/account/two-factor", lambda o: "/account/two-factor/off",
+        wrong={"off-password": "not-the-password"}, empty_fields=("off-password",), wrong_fields=("off-password",),
+    ),
 }
 
 # Forms with nothing to get wrong: buttons, switches and choices the page gives.
 NO_INPUT = {
     "PreferencesForm": "a switch (on or off)",
     "ActionForm": "a button: only the CSRF token",
+    "EndSessionForm": "a button (sign a session out): only the CSRF token",
     "ToggleForm": "a button: a hidden on/off value",
     "FeedForm": "a button: a hidden calendar kind",
     "PublicPageForm": "a switch (on or off)",
     "AnalysisYearForm": "a choice of the years the page lists; any other year is not found",
+    "AdoptForm": "two switches (replace, remove reported steps) and a button",
+    "TwoFactorPolicyForm": "a switch (on or off)",
 }
 BASES = {"EditForm", "Form"}  # EditForm is a base; Form is PreviewForm's subclass made per report
 
@@ -190,7 +259,7 @@ def test_every_form_of_the_application_is_tested():
 
 
 @pytest.fixture
-def office(ctx, fixed_today, make_org, make_division, make_user, make_measure, client, sign_in, app):
+def office(ctx, fixed_today, make_org, make_division, make_user, make_measure, make_progress, client, sign_in, app):
     org = make_org()
     palad, finance = make_division(org, "สำนักปลัด", "สป."), make_division(org, "กองคลัง", "กค.")
     admin = make_user(org, Role.ADMIN)
@@ -210,8 +279,25 @@ def office(ctx, fixed_today, make_org, make_division, make_user, make_measure, c
                          content_type="multipart/form-data")
     found.import_token = upload.headers["Location"].rsplit("/", 1)[-1]
     client.post("/logout")
+    found.secured = make_user(org, Role.STAFF, divisions=[palad])
+    secret = totp.start_setup(found.secured).secret
+    found.recovery_codes = totp.enable(found.secured, pyotp.TOTP(secret).now(), secret=secret)
+    found.reset_token = issue_token(head, TokenPurpose.PASSWORD_RESET, utcnow())
+    found.thread = write_instruction(admin, measure, step=found.step, body="ขอรายงานความคืบหน้า")
+    found.update = make_progress(found.step, head, 50)
+    db.session.commit()
     yield found
     shutil.rmtree(Path(app.instance_path) / "imports", ignore_errors=True)
+
+
+def enter(client, sign_in, office: Office, role: str) -> None:
+    """Sign in as `role`; "secured" gives a recovery code after the password, "pending" stops before it."""
+    if not role:
+        return
+    sign_in(office.secured if role == "pending" else getattr(office, role))
+    if role == "secured":
+        response = client.post("/login/code", data={"code": office.recovery_codes.pop()})
+        assert response.status_code == 302, "the second step failed"
 
 
 def errors_next_to(html: str) -> dict[str, list[str]]:
@@ -223,7 +309,7 @@ def errors_next_to(html: str) -> dict[str, list[str]]:
 
 
 KEEP = {"csrf_token", "edit_token", "base_version", "status", "indicator_number", "digest_weekday", "level",
-        "password_choice", "locale", "role", "actor", "action", "output", "enabled"}
+        "password_choice", "locale", "role", "actor", "action", "output", "enabled", "secret"}
 
 
 def send(client, case: Case, office: Office, values: dict, files: dict | None = None) -> tuple[int, str]:
@@ -247,8 +333,7 @@ def send(client, case: Case, office: Office, values: dict, files: dict | None = 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_form_left_empty_says_what_is_required(name, office, client, sign_in):
     case = CASES[name]
-    if case.role:
-        sign_in(getattr(office, case.role))
+    enter(client, sign_in, office, case.role)
     status, html = send(client, case, office, case.empty)
     flagged = errors_next_to(html)
     if case.empty_fields:
@@ -260,8 +345,7 @@ def test_a_form_left_empty_says_what_is_required(name, office, client, sign_in):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_form_with_every_field_wrong_flags_every_field(name, office, client, sign_in):
     case = CASES[name]
-    if case.role:
-        sign_in(getattr(office, case.role))
+    enter(client, sign_in, office, case.role)
     status, html = send(client, case, office, case.wrong, case.files)
     assert status in (400, 429) or (case.method == "get" and status == 200), f"{name} with wrong values: {status}"
     wrong = errors_next_to(html)
@@ -270,8 +354,7 @@ def test_a_form_with_every_field_wrong_flags_every_field(name, office, client, s
 
     # "Required" and "wrong format" are different messages.
     client.post("/logout")
-    if case.role:
-        sign_in(getattr(office, case.role))
+    enter(client, sign_in, office, case.role)
     _, html = send(client, case, office, case.empty)
     empty = errors_next_to(html)
     for name_ in set(case.empty_fields) & set(case.wrong_fields):

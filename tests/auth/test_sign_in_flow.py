@@ -83,7 +83,7 @@ def test_wrong_codes_are_failed_sign_ins_that_lock_out_and_are_e_mailed_once(app
     browser = app.test_client()
     browser.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     for _ in range(ACCOUNT_LIMIT):
-        assert browser.post("/login/code", data={"code": "000000"}).status_code == 200
+        assert browser.post("/login/code", data={"code": "000000"}).status_code == 400  # refused, and counted (save_refusal)
     failures = [e for e in events(user) if e.action == "auth.login_failed"]
     assert len(failures) == ACCOUNT_LIMIT and all(e.details["second_step"] for e in failures)
     assert [e.action for e in events(user)][-1] == "auth.lockout"

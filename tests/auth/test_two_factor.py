@@ -82,9 +82,9 @@ def test_signing_in_asks_for_the_code_after_the_password(client, make_user):
     response = sign_in_with_password(client, user)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/code")
     assert client.get("/account").status_code == 302  # not signed in yet
-    # A wrong code answers 200 like a wrong password on the sign-in page, so that its count is saved.
+    # A wrong code is refused (400) like a wrong password on the sign-in page, and its count is still saved.
     wrong = client.post("/login/code", data={"code": "123456"})
-    assert wrong.status_code == 200 and "is-invalid" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "is-invalid" in wrong.get_data(as_text=True)
     assert client.get("/account").status_code == 302
     db.session.expire_all()
     assert totp.failed_attempts(user) == 1
@@ -94,7 +94,7 @@ def test_signing_in_asks_for_the_code_after_the_password(client, make_user):
     client.post("/logout")
     # The same code does not sign in twice.
     sign_in_with_password(client, user)
-    assert client.post("/login/code", data={"code": code}).status_code == 200
+    assert client.post("/login/code", data={"code": code}).status_code == 400
     assert client.get("/account").status_code == 302
 
 
@@ -111,7 +111,7 @@ def test_too_many_wrong_codes_ask_for_the_password_again(client, make_user):
     secret, _ = turn_on(user, datetime.now(timezone.utc) - timedelta(minutes=5))
     sign_in_with_password(client, user)
     for _ in range(totp.MAX_CODE_FAILURES):
-        assert client.post("/login/code", data={"code": "000000"}).status_code == 200
+        assert client.post("/login/code", data={"code": "000000"}).status_code == 400
     blocked = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
     assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/login")
     assert client.get("/account").status_code == 302
@@ -126,7 +126,7 @@ def test_a_recovery_code_signs_in_once(client, make_user):
     assert totp.remaining_recovery_codes(user) == 9
     client.post("/logout")
     sign_in_with_password(client, user)
-    assert client.post("/login/code", data={"code": codes[0]}).status_code == 200
+    assert client.post("/login/code", data={"code": codes[0]}).status_code == 400
     assert client.get("/account").status_code == 302
     assert "user.recovery_code_used" in actions()
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from ..errors import DomainError
+from .passwords import password_problem
+from .services import normalize_email
 
 NEW_PASSWORD_HELP = _l("At least 10 characters; not your e-mail address or name, and not a common password.")
 
@@ -14,6 +18,12 @@ class ForgotPasswordForm(FlaskForm):
                        render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send me a link"))
 
+    def validate_email(self, field) -> None:
+        try:
+            normalize_email(field.data)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from error
+
 
 class NewPasswordForm(FlaskForm):
     """Choose a password: from an invitation or reset link, or when one given by an administrator must be replaced."""
@@ -21,9 +31,21 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Please enter a new password."))],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+                            validators=[DataRequired(message=_l("Please type the new password again.")),
+                                        EqualTo("password", message=_l("The two passwords are not the same."))],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Save the password"))
+
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner  # whose password: the policy refuses their e-mail and name
+
+    def validate_password(self, field) -> None:
+        # Checked here too, so that a weak password and a wrong repetition are both shown at once.
+        problem = password_problem(field.data, email=getattr(self.owner, "email", ""),
+                                   name=getattr(self.owner, "display_name", ""))
+        if problem:
+            raise ValidationError(problem)
 
 
 class CodeForm(FlaskForm):

@@ -23,7 +23,7 @@ from .account_models import TokenPurpose
 from .models import User
 from .permissions import admin_required
 from .second_step import PENDING_KEY, PENDING_SECONDS
-from ..web.transaction import after_commit
+from ..web.transaction import after_commit, save_refusal
 from . import invitations, notices, services, totp, web
 
 bp = Blueprint("account", __name__)
@@ -71,7 +71,7 @@ def second_factor():
             return redirect(url_for("auth.login"))
         # A wrong code is a failed sign-in (counted towards the delays), a used
         # one cannot be used again: the owner commits this POST, also when it
-        # shows the form again (200) below.
+        # shows the form again (400, with save_refusal) below.
         try:
             method = services.check_sign_in_code(user, form.code.data, client=web.client_info(),
                                                  device=web.device_nonce(user.email))
@@ -88,7 +88,8 @@ def second_factor():
                       "warning")
             return redirect(pending.get("next") or url_for("main.home"))
         form.code.errors.append(str(totp.WRONG_CODE))
-        return no_store(render_template("auth/second_factor.html", form=form))  # 200: the failure is saved
+        # The form answers 400, yet the wrong code (its count, its failed attempt) must be saved.
+        save_refusal()
     return no_store(render_template("auth/second_factor.html", form=form), 400 if form.errors else 200)
 
 
@@ -134,13 +135,13 @@ def forgot_password():
         after_commit(partial(invitations.request_password_reset, form.email.data), once_answered=True)
         after_commit(notices.deliver_queued, once_answered=True)
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form)
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
 
 def _password_link_page(token: str, purpose: TokenPurpose, template: str):
-    token_ok = invitations.find_token(token, purpose, invitations.utcnow()) is not None
-    form = NewPasswordForm()
-    if not token_ok:
+    found = invitations.find_token(token, purpose, invitations.utcnow())
+    form = NewPasswordForm(owner=found.user if found else None)
+    if found is None:
         return no_store(render_template("auth/link_invalid.html", purpose=purpose), 404)
     if form.validate_on_submit():
         try:
@@ -173,7 +174,7 @@ def new_password():
     user = current_user._get_current_object()
     if not user.must_change_password:
         return redirect(url_for("auth.account"))
-    form = NewPasswordForm()
+    form = NewPasswordForm(owner=user)
     if form.validate_on_submit():
         from .services import change_password
 

@@ -128,7 +128,8 @@ def new_recovery_codes(user: User) -> list[str]:
 def verify_sign_in(user: User, code: str, now: datetime | None = None) -> str | None:
     """Check the second step of a sign-in: "totp" or "recovery" if accepted, None if not.
 
-    The caller commits either way: a wrong code is counted."""
+    A wrong code is counted; a caller that answers it with a refusal keeps the count with
+    `tracker.web.transaction.save_refusal()`."""
     now = now or utcnow()
     two_factor = db.session.scalars(
         sa.select(TwoFactor).where(TwoFactor.user_id == user.id).with_for_update()

@@ -24,6 +24,7 @@ from ..importer.checks import check_consistency
 from ..importer.messages import finding_text
 from ..importer.rules import propose_due_dates
 from ..ita import INDICATOR_NAMES, StepStatus
+from ..measures.editing import MAX_TITLE
 from ..measures.models import Assessment, Measure, Step
 from ..orgs.models import Division, Organization
 from ..orgs.services import divisions_of
@@ -296,6 +297,9 @@ def save_drafts(user: User, org: Organization, assessment: Assessment, *, analys
         steps = [line.strip() for line in str(values.get("steps") or "").splitlines() if line.strip()]
         if not title:
             errors.setdefault(f"title_{number}", []).append(_l("Please give the measure's project or activity."))
+        elif len(title) > MAX_TITLE:
+            errors.setdefault(f"title_{number}", []).append(
+                _l("The text is too long (at most %(count)d characters).", count=MAX_TITLE))
         if not steps:
             errors.setdefault(f"steps_{number}", []).append(_l("Please write at least one step, one per line."))
         elif len(steps) > MAX_STEPS:
