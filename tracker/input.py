@@ -18,7 +18,7 @@ import itertools
 import re
 
 import sqlalchemy as sa
-from flask import Flask, abort, request
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from .errors import ValidationFailed

@@ -6,14 +6,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..errors import NotFound
 from ..extensions import db
 from ..reminders.models import Notification, NotificationKind
-from ..reminders.mail_settings import new_message_id
+from ..reminders.outbox import add_to_outbox
 from ..timeutil import utcnow
 from .models import MAILED_KINDS, Notice, NoticeKind
 
@@ -125,22 +124,7 @@ def queue_thread_email(user: User, now: datetime) -> Notification | None:
     from .messages import thread_email
 
     email = thread_email(user, notices)
-    notification = Notification(
-        organization_id=user.organization_id,
-        recipient_id=user.id,
-        recipient_email=user.email,
-        recipient_name=user.display_name,
-        kind=NotificationKind.THREAD,
-        run_date=None,
-        locale=email.locale,
-        subject=email.subject[:300],
-        body_text=email.text,
-        body_html=email.html,
-        message_id=new_message_id(current_app.config),
-        created_at=now,
-    )
-    db.session.add(notification)
-    db.session.flush()
+    notification = add_to_outbox(user, NotificationKind.THREAD, email, now)
     for notice in notices:
         notice.mailed_at = now
         notice.notification_id = notification.id

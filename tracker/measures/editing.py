@@ -296,12 +296,6 @@ def change_due_date(step: Step, new_date: date, *, reason: str, user: User | Non
     return change
 
 
-def step_edit_values(step: Step) -> dict:
-    """What the step's edit form changes: not its progress or position, so that
-    an update recorded meanwhile leaves an administrator's open form valid."""
-    return dict(text=step.text, due_date=step.due_date, divisions=sorted(d.id for d in step.divisions))
-
-
 def update_step(user: User, step: Step, *, text, due_date, division_ids, base_token: str | None,
                 due_date_reason: object = None, confirm_due_date: bool = False) -> dict:
     """Change a step's text, due date or divisions (its progress stays as it is).

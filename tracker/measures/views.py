@@ -18,7 +18,7 @@ from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
-from . import carryover, editing, evidence, exports, queries, services, status, withdrawal
+from . import carryover, editing, exports, queries, services, status, withdrawal
 from .downloads import send_evidence
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm

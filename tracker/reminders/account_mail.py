@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import partial
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask import Flask, g, has_app_context, has_request_context
 from flask_babel import force_locale
 
 from ..auth import notices
@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..web.transaction import after_commit
 from .kinds import NotificationKind
-from .mail_settings import new_message_id
+from .outbox import add_to_outbox
 from .messages import Links, RenderedEmail, _common_context, _render, email_locale
 from .models import Notification
 
@@ -31,22 +31,7 @@ def queue_email(user: User, kind: str, template: str, subject, now: datetime, **
         values = _common_context(user.organization, user, locale, Links()) | context
         text, html = _render(template, subject=translated, **values)
     email = RenderedEmail(translated, text, html, locale)
-    notification = Notification(
-        organization_id=user.organization_id,
-        recipient_id=user.id,
-        recipient_email=user.email,
-        recipient_name=user.display_name,
-        kind=NotificationKind(kind),
-        run_date=None,  # not once a day: NULL never collides in the outbox's unique key
-        locale=email.locale,
-        subject=email.subject[:300],
-        body_text=email.text,
-        body_html=email.html,
-        message_id=new_message_id(current_app.config),
-        created_at=now,
-    )
-    db.session.add(notification)
-    db.session.flush()
+    notification = add_to_outbox(user, kind, email, now)
     if has_request_context():
         # Sent once the request committed and its answer has gone: the person
         # does not wait for the mail server, and the page's timing tells

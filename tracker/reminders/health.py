@@ -18,7 +18,7 @@ from ..orgs.models import Organization
 from .messages import mail_alert_email
 from .models import DeliveryStatus, MailAlert, Notification, NotificationKind
 from .sqlutil import insert_unless_exists
-from .mail_settings import new_message_id
+from .outbox import add_to_outbox
 
 log = logging.getLogger("tracker.reminders.mail")
 
@@ -115,22 +115,7 @@ def _queue_alerts(org: Organization, since: datetime, count: int, now: datetime)
         if admin.email in refused:
             continue  # that address does not work: the banner tells them
         email = mail_alert_email(org, admin, since, count, latest_error)
-        notification = Notification(
-            organization_id=org.id,
-            recipient_id=admin.id,
-            recipient_email=admin.email,
-            recipient_name=admin.display_name,
-            kind=NotificationKind.MAIL_ALERT,
-            run_date=None,  # one per outage, which MailAlert ensures
-            locale=email.locale,
-            subject=email.subject[:300],
-            body_text=email.text,
-            body_html=email.html,
-            message_id=new_message_id(current_app.config),
-            created_at=now,
-        )
-        db.session.add(notification)
-        db.session.flush()
+        notification = add_to_outbox(admin, NotificationKind.MAIL_ALERT, email, now)
         ids.append(notification.id)
     log.warning("E-mails of %s have been failing since %s: %d administrators told", org.slug, since, len(ids))
     return ids

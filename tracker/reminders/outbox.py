@@ -108,6 +108,28 @@ def plan_messages(org: Organization, run_date: date, rules: ReminderRules | None
     return day
 
 
+def add_to_outbox(user: User, kind: NotificationKind | str, email: RenderedEmail, now: datetime) -> Notification:
+    """One e-mail to one person that is not one of a day's reminders (a thread, an account
+    notice, an alert): its `run_date` is NULL, which never collides in the outbox's unique key."""
+    notification = Notification(
+        organization_id=user.organization_id,
+        recipient_id=user.id,
+        recipient_email=user.email,
+        recipient_name=user.display_name,
+        kind=NotificationKind(kind),
+        run_date=None,
+        locale=email.locale,
+        subject=email.subject[:300],
+        body_text=email.text,
+        body_html=email.html,
+        message_id=new_message_id(current_app.config),
+        created_at=now,
+    )
+    db.session.add(notification)
+    db.session.flush()
+    return notification
+
+
 def save_message(org: Organization, run_date: date | None, message: PlannedMessage, now: datetime) -> int | None:
     """Write one e-mail to the outbox unless this person already has this day's
     e-mail of this kind; the id of the new row, or None."""
