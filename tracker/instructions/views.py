@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import DomainError, NotFound, PermissionDenied, show_on_form
 from ..inbox import services as inbox
 from ..measures.models import Measure, Step
-from ..measures.downloads import send_evidence
+from ..measures.downloads import send_file_of_organization
 from ..scoping import get_in_org, get_in_org_or_404
 from . import services
 from .forms import AnswerForm, InstructionForm
@@ -106,7 +106,5 @@ def answer(instruction_id: int):
 @login_required
 def file(file_id: int):
     """A file of a thread, for signed-in users of its organization only."""
-    item = get_in_org_or_404(InstructionFile, file_id, current_user.organization_id)
-    response = send_evidence(item, download=bool(request.args.get("download")), max_age=0)
-    response.cache_control.private = True
-    return response
+    return send_file_of_organization(InstructionFile, file_id, current_user.organization_id,
+                                     download=bool(request.args.get("download")))

@@ -42,3 +42,13 @@ def send_evidence(item: Evidence, *, download: bool = False, max_age: int = 0, n
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = EVIDENCE_CSP
     return response
+
+
+def send_file_of_organization(model, ident: int, organization_id: int, *, download: bool = False):
+    """A stored file (evidence, a thread's attachment) for signed-in users of its organization only; 404 otherwise."""
+    from ..scoping import get_in_org_or_404
+
+    item = get_in_org_or_404(model, ident, organization_id)
+    response = send_evidence(item, download=download, max_age=0)
+    response.cache_control.private = True
+    return response

@@ -19,7 +19,7 @@ from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
 from . import carryover, editing, exports, queries, services, status, withdrawal
-from .downloads import send_evidence
+from .downloads import send_file_of_organization
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
 from .models import Evidence, Measure, ProgressUpdate, Step
@@ -209,10 +209,8 @@ def withdraw_progress(update_id: int):
 @login_required
 def evidence_file(evidence_id: int):
     """An evidence file, for signed-in users of its organization only."""
-    item = get_in_org_or_404(Evidence, evidence_id, current_user.organization_id)
-    response = send_evidence(item, download=bool(request.args.get("download")), max_age=0)
-    response.cache_control.private = True
-    return response
+    return send_file_of_organization(Evidence, evidence_id, current_user.organization_id,
+                                     download=bool(request.args.get("download")))
 
 
 # --- the administrator's edits ---------------------------------------------------------
