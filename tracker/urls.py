@@ -5,16 +5,29 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
+from werkzeug.routing import MapAdapter
 
 
 def external_url(endpoint: str, **values: Any) -> str:
     """`APP_BASE_URL` + the path of `endpoint`; works in the scheduler and the CLI,
-    where there is no request to take the host from."""
+    where there is no request to take the host from.
+
+    The URL map is bound to the base address once per application (the
+    application registers no URL defaults, so this is what `url_for` builds):
+    a job may build tens of thousands of links.
+    """
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter() -> MapAdapter:
     base = current_app.config["APP_BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        path = url_for(endpoint, **values)
-    return base + path if not path.startswith("http") else path
+    adapters = current_app.extensions.setdefault("tracker_external_urls", {})
+    if base not in adapters:
+        parts = urlsplit(base)
+        adapters[base] = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                                  url_scheme=parts.scheme or "http")
+    return adapters[base]
 
 
 def base_url_problem(config: Mapping, opened_host: str) -> str | None:

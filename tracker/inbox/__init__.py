@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     # The reminders' e-mails show in the bell, and the thread e-mails whose
     # hour has passed go out with each delivery pass.
-    hooks.reminder_queued.connect(services.on_reminder_queued)
+    hooks.reminders_queued.connect(services.on_reminders_queued)
     hooks.before_delivery.connect(services.before_delivery)
 
     @app.template_global()

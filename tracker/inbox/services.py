@@ -61,20 +61,21 @@ def notify(
     return notices
 
 
-def record_reminder_notices(organization_id: int, recipient_id: int, notification_id: int,
-                            items: Iterable, now: datetime) -> None:
-    """The steps of a reminder e-mail, as notices in the application too."""
+def record_reminder_notices(queued: Iterable, now: datetime) -> None:
+    """The steps of a batch of reminder e-mails (`reminders.hooks.QueuedReminder`),
+    as notices in the application too: one insert for the batch."""
     rows = [
         {
-            "organization_id": organization_id,
-            "user_id": recipient_id,
+            "organization_id": reminder.organization_id,
+            "user_id": reminder.recipient_id,
             "kind": NoticeKind.ESCALATION if item.escalated or item.kind == "escalation" else NoticeKind.REMINDER,
             "step_id": item.step_id,
             "days": item.days,
             "created_at": now,
-            "notification_id": notification_id,
+            "notification_id": reminder.notification_id,
         }
-        for item in items
+        for reminder in queued
+        for item in reminder.items
     ]
     if rows:
         db.session.execute(sa.insert(Notice), rows)
@@ -218,8 +219,8 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
 
 # --- receivers of the reminders' signals (tracker.reminders.hooks) -------------------
 
-def on_reminder_queued(sender: object, **values) -> None:
-    record_reminder_notices(**values)
+def on_reminders_queued(sender: object, *, queued: Iterable, now: datetime) -> None:
+    record_reminder_notices(queued, now)
 
 
 def before_delivery(sender: object, *, now: datetime) -> int:

@@ -11,11 +11,12 @@ from flask.cli import with_appcontext
 from ..errors import DomainError
 from ..orgs.services import require_organization
 from ..extensions import db
-from ..timeutil import org_today, utcnow
+from ..timeutil import utcnow
 from .delivery import deliver_pending
-from .jobs import all_organizations, queue_thread_emails, run_organization
+from .facts import OrganizationRow, organization_rows
+from .jobs import DECISION_BATCH, RunLine, decide_organizations, queue_thread_emails, with_today
 from .models import ItemKind
-from .outbox import DayPlan, plan_messages
+from .outbox import DayPlan, organization_row, plan_days
 
 reminders_cli = click.Group("reminders", help="Reminder e-mails: decide, send, schedule.")
 
@@ -26,14 +27,14 @@ ITEM_WORDS = {
 }
 
 
-def _organizations(org_key: str | None):
+def _organizations(org_key: str | None) -> list[OrganizationRow]:
     if org_key:
         try:
-            return [require_organization(org_key)]
+            return [organization_row(require_organization(org_key))]
         except DomainError as error:
             click.echo(f"Error: {error.message}", err=True)
             sys.exit(1)
-    return all_organizations()
+    return organization_rows()
 
 
 def _print_plan(day: DayPlan) -> None:
@@ -63,27 +64,32 @@ def _print_plan(day: DayPlan) -> None:
 def run_command(run_date, dry_run: bool, org_key: str | None) -> None:
     """Decide the day's reminder e-mails into the outbox (safe to run again: nothing is sent twice)."""
     now = utcnow()
-    day: date | None = run_date.date() if run_date else None
-    created = 0
-    failed = False
-    for org in _organizations(org_key):
-        this_day = day or org_today(org, now)
-        if dry_run:
-            _print_plan(plan_messages(org, this_day))
-            db.session.rollback()
-            continue
-        run = run_organization(org, trigger="cli", now=now, run_date=this_day)
-        created += run.messages_created
-        failed = failed or bool(run.error or run.failures)
-        line = (f"{org.name} ({org.slug}), {this_day.isoformat()}: {run.messages_created} e-mail(s) created, "
-                f"{run.already_decided} already in the outbox")
-        click.echo(line + (f", FAILED: {run.error}" if run.error else f", {run.failures} failure(s)" if run.failures else ""))
+    days = with_today(_organizations(org_key), now, run_date.date() if run_date else None)
     if dry_run:
+        for start in range(0, len(days), DECISION_BATCH):
+            for day in plan_days(days[start:start + DECISION_BATCH]):
+                _print_plan(day)
+            db.session.rollback()
         click.echo("Dry run: nothing was saved or sent.")
-    elif created:
+        return
+    report = decide_organizations(days, trigger="cli", now=now, after_batch=_print_lines)
+    click.echo(f"{report.organizations} organization(s), {report.messages_created} e-mail(s) created "
+               f"in {report.seconds:.1f} s")
+    if report.messages_created:
         click.echo("Run `flask reminders send-pending` (or the scheduler) to deliver them.")
-    if failed:
+    if report.failures:
         sys.exit(1)
+
+
+def _print_lines(lines: list[RunLine]) -> None:
+    for line in lines:
+        text = (f"{line.name} ({line.slug}), {line.run_date.isoformat()}: {line.messages_created} e-mail(s) created, "
+                f"{line.already_decided} already in the outbox")
+        if line.error:
+            text += f", FAILED: {line.error}"
+        elif line.failures:
+            text += f", {line.failures} failure(s)"
+        click.echo(text)
 
 
 @reminders_cli.command("send-pending")

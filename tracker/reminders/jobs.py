@@ -1,10 +1,14 @@
-"""The daily run as a job: one transaction per organization, a failure recorded, today's missed run caught up.
+"""The daily run as a job: organizations decided in batches, one transaction per batch,
+a failure isolated and recorded, today's missed runs caught up.
 
 Used by the scheduler process and the `flask reminders run` command.
 """
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -12,67 +16,175 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..orgs.models import Organization
 from ..timeutil import org_today, to_local, utcnow
+from .facts import OrganizationRow, organization_rows
 from .hooks import before_delivery
 from .models import ReminderRun
-from .outbox import record_failed_run, run_reminders
+from .outbox import decide_batch, organization_row, record_failed_run
 from .rules import ReminderRules
 from .services import rules_by_organization
 
 log = logging.getLogger("tracker.reminders")
+
+# Organizations decided per transaction: large enough that the queries and the
+# insert are set-based, small enough that the first e-mails leave soon.
+DECISION_BATCH = 200
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """What one organization's run did, for the CLI and logs (no ORM object kept)."""
+
+    organization_id: int
+    name: str
+    slug: str
+    run_date: date
+    messages_created: int
+    already_decided: int
+    failures: int
+    error: str | None
+
+
+@dataclass
+class PassReport:
+    """What a pass over many organizations did."""
+
+    lines: list[RunLine] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @property
+    def organizations(self) -> int:
+        return len(self.lines)
+
+    @property
+    def messages_created(self) -> int:
+        return sum(line.messages_created for line in self.lines)
+
+    @property
+    def failures(self) -> int:
+        return sum(line.failures + (1 if line.error else 0) for line in self.lines)
 
 
 def all_organizations() -> list[Organization]:
     return list(db.session.scalars(sa.select(Organization).order_by(Organization.id)))
 
 
-def run_organization(org: Organization, *, trigger: str, now: datetime | None = None, run_date: date | None = None) -> ReminderRun:
-    """Decide one organization's day and commit; a failure is rolled back and recorded."""
-    now = now or utcnow()
-    run_date = run_date or org_today(org, now)
-    org_id, slug = org.id, org.slug
+def _line(org: OrganizationRow, run: ReminderRun) -> RunLine:
+    return RunLine(org.id, org.name, org.slug, run.run_date, run.messages_created, run.already_decided,
+                   run.failures, run.error)
+
+
+def _decide_alone(org: OrganizationRow, run_date: date, trigger: str, now: datetime) -> RunLine:
+    """One organization in its own transaction; a failure is rolled back and recorded."""
     try:
-        run = run_reminders(org, run_date, trigger=trigger, now=now)
+        [run] = decide_batch([(org, run_date)], trigger=trigger, now=now)
+        line = _line(org, run)
         db.session.commit()
-        return run
+        return line
     except Exception as error:
         db.session.rollback()
-        log.exception("The reminder run of %s for %s failed", slug, run_date)
-        run = record_failed_run(db.session.get(Organization, org_id), run_date, trigger, error, now)
+        log.exception("The reminder run of %s for %s failed", org.slug, run_date)
+        line = _line(org, record_failed_run(org, run_date, trigger, error, now))
         db.session.commit()
-        return run
+        return line
 
 
-def ran_on(organization_id: int, run_date: date) -> bool:
-    """Whether a run for that day finished without breaking."""
-    return db.session.scalar(
-        sa.select(sa.func.count(ReminderRun.id)).where(
-            ReminderRun.organization_id == organization_id,
-            ReminderRun.run_date == run_date,
-            ReminderRun.error.is_(None),
-        )
-    ) > 0
+def decide_organizations(
+    organizations: Iterable[tuple[OrganizationRow, date]],
+    *,
+    trigger: str,
+    now: datetime,
+    batch_size: int = DECISION_BATCH,
+    after_batch: Callable[[list[RunLine]], None] | None = None,
+) -> PassReport:
+    """Decide the day of each (organization, its day), committing once per batch.
+
+    A batch that breaks is rolled back and its organizations are decided one by
+    one, so that one broken organization costs only its own run (recorded with
+    the error). `after_batch` runs after each commit (the scheduler delivers
+    what the batch decided).
+    """
+    started = time.perf_counter()
+    report = PassReport()
+    pending = list(organizations)
+    for start in range(0, len(pending), max(1, batch_size)):
+        batch = pending[start:start + batch_size]
+        try:
+            runs = decide_batch(batch, trigger=trigger, now=now)
+            lines = [_line(org, run) for (org, _), run in zip(batch, runs)]
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if len(batch) == 1:
+                lines = [_decide_alone(*batch[0], trigger, now)]
+            else:
+                log.warning("A batch of %d organizations failed; deciding them one by one", len(batch))
+                lines = [_decide_alone(org, run_date, trigger, now) for org, run_date in batch]
+        report.lines.extend(lines)
+        if after_batch is not None:
+            after_batch(lines)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def missed_today(org: Organization, rules: ReminderRules, now: datetime) -> bool:
-    """Past the organization's send time, and no run yet today (its time zone)."""
-    if not rules.enabled:
-        return False
-    local_now = to_local(now, org.timezone)
-    return local_now.time() >= rules.send_time and not ran_on(org.id, org_today(org, now))
+def with_today(organizations: Sequence[OrganizationRow], now: datetime,
+               run_date: date | None = None) -> list[tuple[OrganizationRow, date]]:
+    """Each organization with its day: `run_date`, or today in its time zone."""
+    return [(org, run_date or org_today(org, now)) for org in organizations]
 
 
-def catch_up(now: datetime | None = None) -> list[ReminderRun]:
-    """Run today's reminders of every organization whose send time has passed
-    without a run (the scheduler was down at 08:00, or was just set up)."""
+def run_organization(org: Organization, *, trigger: str, now: datetime | None = None,
+                     run_date: date | None = None) -> ReminderRun:
+    """Decide one organization's day and commit; a failure is rolled back and recorded."""
     now = now or utcnow()
-    organizations = all_organizations()
+    row = organization_row(org)
+    line = _decide_alone(row, run_date or org_today(row, now), trigger, now)
+    return db.session.scalars(
+        sa.select(ReminderRun)
+        .where(ReminderRun.organization_id == line.organization_id, ReminderRun.run_date == line.run_date)
+        .order_by(ReminderRun.id.desc())
+        .limit(1)
+    ).one()
+
+
+def organizations_that_ran(run_dates: dict[int, date]) -> set[int]:
+    """Of {organization id: day}, the organizations with a run for that day that did not break
+    (one query for all)."""
+    if not run_dates:
+        return set()
+    rows = db.session.execute(
+        sa.select(ReminderRun.organization_id, ReminderRun.run_date)
+        .where(ReminderRun.run_date.in_(set(run_dates.values())), ReminderRun.error.is_(None))
+        .distinct()
+    )
+    return {org_id for org_id, day in rows if run_dates.get(org_id) == day}
+
+
+def _past_send_time(org: OrganizationRow | Organization, rules: ReminderRules, now: datetime) -> bool:
+    return rules.enabled and to_local(now, org.timezone).time() >= rules.send_time
+
+
+def catch_up(now: datetime | None = None, *, after_batch: Callable[[list[RunLine]], None] | None = None) -> PassReport:
+    """Run today's reminders of every organization whose send time has passed
+    without a run (the scheduler was down at 08:00, or was just set up).
+
+    A fixed number of queries to find them, however many organizations there are."""
+    now = now or utcnow()
+    organizations = organization_rows()
     rules = rules_by_organization(o.id for o in organizations)
-    runs = []
-    for org in organizations:
-        if missed_today(org, rules[org.id], now):
-            log.info("Catching up today's reminders of %s", org.slug)
-            runs.append(run_organization(org, trigger="catch-up", now=now))
-    return runs
+    due = {org.id: org_today(org, now) for org in organizations if _past_send_time(org, rules[org.id], now)}
+    done = organizations_that_ran(due)
+    missed = [(org, due[org.id]) for org in organizations if org.id in due and org.id not in done]
+    for org, _ in missed:
+        log.info("Catching up today's reminders of %s", org.slug)
+    if not missed:
+        return PassReport()
+    return decide_organizations(missed, trigger="catch-up", now=now, after_batch=after_batch)
 
 
 def queue_thread_emails(now: datetime | None = None) -> int:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime
 
-from flask import current_app, render_template
-from flask_babel import force_locale, gettext, ngettext
+from flask import current_app
+from flask_babel import force_locale, get_locale, get_translations, gettext, ngettext
 from jinja2 import Environment
 
 from ..auth.models import User
@@ -16,6 +16,7 @@ from ..measures.models import Step
 from ..measures.queries import IndicatorLine, StepLine, Summary
 from ..orgs.models import Organization
 from ..urls import external_url
+from .facts import StepFacts
 from .models import ItemKind
 from .rules import PlannedItem, RecipientPlan
 from .mail_settings import DeliveryDescription
@@ -33,7 +34,7 @@ class RenderedEmail:
 class ItemView:
     """A step as one e-mail shows it."""
 
-    step: Step
+    step: Step | StepFacts
     kind: ItemKind
     days: int
     escalated: bool
@@ -59,8 +60,8 @@ def days_words(kind: ItemKind, days: int) -> str:
 
 
 class Links:
-    """Absolute links for the e-mails of one run, each built once: building one
-    takes a request context, and a run may name the same step hundreds of times."""
+    """Absolute links for the e-mails of one run, each built once (a run names the
+    same pages, and often the same step, many times)."""
 
     def __init__(self) -> None:
         self._urls: dict[tuple, str] = {}
@@ -114,19 +115,41 @@ def email_locale(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _text_environment() -> Environment:
-    """Plain-text e-mails: the application's templates, filters and translations,
-    without HTML escaping and with tidy line breaks."""
-    env = current_app.extensions.get("tracker_email_text_env")
-    if env is None:
-        env = current_app.jinja_env.overlay(autoescape=False, trim_blocks=True, lstrip_blocks=True)
-        current_app.extensions["tracker_email_text_env"] = env
+def _environments(locale: str) -> tuple[Environment, Environment]:
+    """The e-mails' Jinja environments of one language, (HTML, plain text), made once per
+    application: the application's loader, filters and globals, with that language's
+    catalog bound directly. Rendering then looks up no request or locale context per
+    message (Flask-Babel's `_` looks up the current language at every call).
+
+    Plain text has no HTML escaping and tidy line breaks. E-mail templates use no
+    context processors (they are rendered by jobs, outside any request).
+    """
+    cache = current_app.extensions.setdefault("tracker_email_environments", {})
+    if locale not in cache:
+        with force_locale(locale):
+            translations = get_translations()
+        base = current_app.jinja_env
+        cache[locale] = tuple(
+            _environment(base, translations, **options)
+            for options in ({"autoescape": base.autoescape}, {"autoescape": False, "trim_blocks": True,
+                                                               "lstrip_blocks": True})
+        )
+    return cache[locale]
+
+
+def _environment(base: Environment, translations, **options) -> Environment:
+    env = Environment(loader=base.loader, extensions=["jinja2.ext.i18n"], auto_reload=base.auto_reload, **options)
+    env.filters.update(base.filters)
+    env.globals.update(base.globals)
+    env.install_gettext_translations(translations, newstyle=True)
     return env
 
 
 def _render(name: str, **context) -> tuple[str, str]:
-    text = _text_environment().get_template(f"email/{name}.txt").render(**context)
-    html = render_template(f"email/{name}.html", **context)
+    """An e-mail's plain text and HTML, in the current language (call inside `force_locale`)."""
+    html_env, text_env = _environments(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+    text = text_env.get_template(f"email/{name}.txt").render(**context)
+    html = html_env.get_template(f"email/{name}.html").render(**context)
     return text.strip() + "\n", html
 
 
@@ -140,7 +163,7 @@ def _common_context(org: Organization, user: User, locale: str, links: Links) ->
     }
 
 
-def item_views(items: list[PlannedItem], steps: dict[int, Step], links: Links) -> list[ItemView]:
+def item_views(items: list[PlannedItem], steps: dict[int, Step | StepFacts], links: Links) -> list[ItemView]:
     return [
         ItemView(
             step=steps[item.step_id],
@@ -180,7 +203,7 @@ def reminder_email(
     org: Organization,
     user: User,
     plan: RecipientPlan,
-    steps: dict[int, Step],
+    steps: dict[int, Step | StepFacts],
     run_date: date,
     digest: DigestView | None = None,
     links: Links | None = None,
