@@ -116,7 +116,7 @@ def test_a_broken_run_is_rolled_back_and_recorded(office, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(outbox_module, "insert_many_unless_exist", explode)
+    monkeypatch.setattr(outbox_module, "insert_rows", explode)
     run = run_organization(office.org, trigger="scheduler", now=bangkok(TUESDAY))
     assert run.error == "RuntimeError: database went away"
     assert outbox() == []

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..errors import NotFound
+from ..bulk import insert_rows
 from ..extensions import db
 from ..reminders.models import Notification, NotificationKind
 from ..reminders.outbox import add_to_outbox
@@ -77,8 +78,7 @@ def record_reminder_notices(queued: Iterable, now: datetime) -> None:
         for reminder in queued
         for item in reminder.items
     ]
-    if rows:
-        db.session.execute(sa.insert(Notice), rows)
+    insert_rows(Notice.__table__, rows)
 
 
 # --- the coalesced e-mail ------------------------------------------------------------

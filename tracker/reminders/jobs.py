@@ -6,12 +6,15 @@ Used by the scheduler process and the `flask reminders run` command.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from queue import Queue
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
 from ..orgs.models import Organization
@@ -19,7 +22,7 @@ from ..timeutil import org_today, to_local, utcnow
 from .facts import OrganizationRow, organization_rows
 from .hooks import before_delivery
 from .models import ReminderRun
-from .outbox import decide_batch, organization_row, record_failed_run
+from .outbox import DayPlan, decide_batch, organization_row, plan_days, record_failed_run, save_days
 from .rules import ReminderRules
 from .services import rules_by_organization
 
@@ -101,6 +104,7 @@ def decide_organizations(
     now: datetime,
     batch_size: int = DECISION_BATCH,
     after_batch: Callable[[list[RunLine]], None] | None = None,
+    overlap: bool | None = None,
 ) -> PassReport:
     """Decide the day of each (organization, its day), committing once per batch.
 
@@ -108,28 +112,88 @@ def decide_organizations(
     one, so that one broken organization costs only its own run (recorded with
     the error). `after_batch` runs after each commit (the scheduler delivers
     what the batch decided).
+
+    With `overlap` (the default on PostgreSQL when there are several batches),
+    a second thread with its own connection writes and commits each batch while
+    this one reads and renders the next: the database works on one processor
+    while Python renders on the other.
     """
     started = time.perf_counter()
     report = PassReport()
     pending = list(organizations)
-    for start in range(0, len(pending), max(1, batch_size)):
-        batch = pending[start:start + batch_size]
-        try:
-            runs = decide_batch(batch, trigger=trigger, now=now)
-            lines = [_line(org, run) for (org, _), run in zip(batch, runs)]
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            if len(batch) == 1:
-                lines = [_decide_alone(*batch[0], trigger, now)]
-            else:
-                log.warning("A batch of %d organizations failed; deciding them one by one", len(batch))
-                lines = [_decide_alone(org, run_date, trigger, now) for org, run_date in batch]
+    batches = [pending[start:start + batch_size] for start in range(0, len(pending), max(1, batch_size))]
+    if overlap is None:
+        overlap = len(batches) > 1 and db.session.get_bind().dialect.name == "postgresql"
+
+    def write(batch: list[tuple[OrganizationRow, date]], days: list[DayPlan] | None) -> None:
+        lines = _save_batch(batch, days, trigger, now)
         report.lines.extend(lines)
         if after_batch is not None:
-            after_batch(lines)
+            try:
+                after_batch(lines)
+            except Exception:  # the next batches are decided all the same
+                log.exception("The work after a batch of reminders failed")
+
+    if not overlap:
+        for batch in batches:
+            write(batch, _plan_batch(batch))
+    else:
+        _plan_here_write_there(batches, write)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _plan_batch(batch: list[tuple[OrganizationRow, date]]) -> list[DayPlan] | None:
+    """The batch's e-mails, or None when planning broke (the batch is then decided one by one)."""
+    try:
+        return plan_days(batch)
+    except Exception:
+        log.exception("Could not plan a batch of %d organizations", len(batch))
+        db.session.rollback()
+        return None
+
+
+def _save_batch(batch: list[tuple[OrganizationRow, date]], days: list[DayPlan] | None, trigger: str,
+                now: datetime) -> list[RunLine]:
+    try:
+        if days is None:
+            raise RuntimeError("the batch could not be planned")
+        runs = save_days(days, trigger=trigger, now=now)
+        lines = [_line(org, run) for (org, _), run in zip(batch, runs)]
+        db.session.commit()
+        return lines
+    except Exception:
+        db.session.rollback()
+        if len(batch) > 1:
+            log.warning("A batch of %d organizations failed; deciding them one by one", len(batch))
+        return [_decide_alone(org, run_date, trigger, now) for org, run_date in batch]
+
+
+def _plan_here_write_there(batches: list[list[tuple[OrganizationRow, date]]], write) -> None:
+    """Plan each batch in this thread and hand it to a writer thread (one batch ahead at most)."""
+    app = current_app._get_current_object()
+    handed: Queue = Queue(maxsize=1)
+
+    def writer() -> None:
+        with app.app_context():
+            while (work := handed.get()) is not None:
+                try:
+                    write(*work)
+                except Exception:  # keep taking batches: the planning thread waits on this queue
+                    log.exception("Could not write a batch of reminders")
+                    db.session.rollback()
+            db.session.remove()
+
+    thread = threading.Thread(target=writer, name="reminder-writer", daemon=True)
+    thread.start()
+    try:
+        for batch in batches:
+            days = _plan_batch(batch)
+            db.session.rollback()  # end this thread's read transaction between batches
+            handed.put((batch, days))
+    finally:
+        handed.put(None)
+        thread.join()
 
 
 def with_today(organizations: Sequence[OrganizationRow], now: datetime,

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import force_locale, get_locale, get_translations, gettext, ngettext
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from ..auth.models import User
 from ..i18n import format_date, format_datetime
@@ -44,14 +45,10 @@ class ItemView:
     def divisions(self) -> str:
         return ", ".join(d.name for d in self.step.divisions) or "–"
 
-    @property
-    def when(self) -> str:
-        return days_words(self.kind, self.days)
 
-
-def days_words(kind: ItemKind, days: int) -> str:
-    """How soon a reminded step is due, or how late it is, in the current language:
-    the words of the e-mails, and of the page that lists them."""
+def days_words(kind: ItemKind, days: int, gettext=gettext, ngettext=ngettext) -> str:
+    """How soon a reminded step is due, or how late it is, in the current language (or
+    with the given catalog functions): the words of the e-mails, and of the page that lists them."""
     if kind == ItemKind.DUE_SOON:
         if days == 0:
             return gettext("due today")
@@ -129,25 +126,49 @@ def _environments(locale: str) -> tuple[Environment, Environment]:
         with force_locale(locale):
             translations = get_translations()
         base = current_app.jinja_env
-        cache[locale] = tuple(
-            _environment(base, translations, **options)
-            for options in ({"autoescape": base.autoescape}, {"autoescape": False, "trim_blocks": True,
-                                                               "lstrip_blocks": True})
-        )
+        cache[locale] = (_environment(base, translations, locale, html=True),
+                         _environment(base, translations, locale, html=False))
     return cache[locale]
 
 
-def _environment(base: Environment, translations, **options) -> Environment:
-    env = Environment(loader=base.loader, extensions=["jinja2.ext.i18n"], auto_reload=base.auto_reload, **options)
+def _current_locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _environment(base: Environment, translations, locale: str, *, html: bool) -> Environment:
+    """An environment for e-mails of one language: `_`, `gettext` and `ngettext` are the
+    catalog's own functions, formatted as Jinja's "new style" gettext does (in HTML the
+    message is markup and its values are escaped), without the context lookups of
+    Flask-Babel and Jinja's wrapper, which took a third of the rendering time."""
+    options = {"autoescape": True} if html else {"autoescape": False, "trim_blocks": True, "lstrip_blocks": True}
+    env = Environment(loader=base.loader, auto_reload=base.auto_reload, **options)
     env.filters.update(base.filters)
     env.globals.update(base.globals)
-    env.install_gettext_translations(translations, newstyle=True)
+    kind = Markup if html else str
+
+    def plain_ngettext(singular: str, plural: str, num: int, **values) -> str:
+        values.setdefault("num", num)
+        return translations.ngettext(singular, plural, num) % values
+
+    def gettext(message: str, **values) -> str:
+        return kind(translations.gettext(message)) % values
+
+    def ngettext(singular: str, plural: str, num: int, **values) -> str:
+        values.setdefault("num", num)
+        return kind(translations.ngettext(singular, plural, num)) % values
+
+    def words(item_kind: ItemKind, days: int) -> str:
+        return days_words(item_kind, days, translations.gettext, plain_ngettext)
+
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, days_words=words)
+    for name, format_value in (("date", format_date), ("datetime", format_datetime)):
+        env.filters[name] = partial(format_value, locale=locale)
     return env
 
 
 def _render(name: str, **context) -> tuple[str, str]:
     """An e-mail's plain text and HTML, in the current language (call inside `force_locale`)."""
-    html_env, text_env = _environments(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+    html_env, text_env = _environments(_current_locale())
     text = text_env.get_template(f"email/{name}.txt").render(**context)
     html = html_env.get_template(f"email/{name}.html").render(**context)
     return text.strip() + "\n", html
@@ -199,6 +220,37 @@ def reminder_subject(plan: RecipientPlan, run_date: date) -> str:
     return gettext("ITA reminder: %(summary)s", summary=", ".join(parts))
 
 
+# Stands for the recipient's name in a message rendered once for several people:
+# no character of it is escaped in HTML, and no real name contains it.
+NAME_MARK = "\u2063recipient\u2063"
+
+
+@dataclass(frozen=True)
+class _NameOnly:
+    """The recipient as a shared message sees them: the name, nothing else (a template
+    that reads another attribute fails instead of putting one person's data in others' e-mails)."""
+
+    display_name: str = NAME_MARK
+
+
+class SharedBodies:
+    """The e-mails of one run that differ only by the recipient's name, rendered once.
+
+    Members of a division get the same steps on the same day: their messages
+    are identical but for the salutation.
+    """
+
+    def __init__(self) -> None:
+        self._bodies: dict[tuple, RenderedEmail | None] = {}
+
+    def get(self, key: tuple, render) -> RenderedEmail | None:
+        if key not in self._bodies:
+            email = render(_NameOnly())
+            once = email.text.count(NAME_MARK) == 1 and email.html.count(NAME_MARK) == 1
+            self._bodies[key] = email if once and NAME_MARK not in email.subject else None
+        return self._bodies[key]
+
+
 def reminder_email(
     org: Organization,
     user: User,
@@ -207,23 +259,37 @@ def reminder_email(
     run_date: date,
     digest: DigestView | None = None,
     links: Links | None = None,
+    shared: SharedBodies | None = None,
 ) -> RenderedEmail:
-    """A person's e-mail of the day (the daily reminder, or the summary on its day)."""
+    """A person's e-mail of the day (the daily reminder, or the summary on its day).
+
+    With `shared`, a message identical to one already rendered for someone else
+    of the organization is reused with this person's name."""
     links = links or (digest.links if digest else Links())
     locale = email_locale(user)
-    with force_locale(locale):
-        items = item_views(plan.items, steps, links)
-        context = _common_context(org, user, locale, links) | {
-            "run_date": run_date,
-            "escalations": [i for i in items if i.kind == ItemKind.ESCALATION],
-            "overdue": [i for i in items if i.kind == ItemKind.OVERDUE],
-            "due_soon": [i for i in items if i.kind == ItemKind.DUE_SOON],
-            "digest": digest if plan.digest else None,
-            "home_url": links.page("main.home"),
-        }
-        subject = reminder_subject(plan, run_date)
-        text, html = _render("digest" if plan.digest else "reminder", subject=subject, **context)
-    return RenderedEmail(subject, text, html, locale)
+
+    def render(recipient) -> RenderedEmail:
+        with force_locale(locale):
+            items = item_views(plan.items, steps, links)
+            context = _common_context(org, recipient, locale, links) | {
+                "run_date": run_date,
+                "escalations": [i for i in items if i.kind == ItemKind.ESCALATION],
+                "overdue": [i for i in items if i.kind == ItemKind.OVERDUE],
+                "due_soon": [i for i in items if i.kind == ItemKind.DUE_SOON],
+                "digest": digest if plan.digest else None,
+                "home_url": links.page("main.home"),
+            }
+            subject = reminder_subject(plan, run_date)
+            text, html = _render("digest" if plan.digest else "reminder", subject=subject, **context)
+        return RenderedEmail(subject, text, html, locale)
+
+    if shared is not None:
+        key = (org.id, locale, run_date, plan.digest, tuple(plan.items))
+        email = shared.get(key, render)
+        if email is not None:
+            return RenderedEmail(email.subject, email.text.replace(NAME_MARK, user.display_name),
+                                 email.html.replace(NAME_MARK, str(escape(user.display_name))), locale)
+    return render(user)
 
 
 def test_email(org: Organization, user: User, sent_at: datetime, delivery: DeliveryDescription) -> RenderedEmail:

@@ -13,21 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import current_app
 
 from ..auth.models import User
+from ..bulk import insert_rows
 from ..extensions import db
 from ..measures.queries import default_fiscal_year, summarize
 from ..orgs.models import Organization
 from ..timeutil import utcnow
 from .facts import OrganizationFacts, OrganizationRow, Recipient, StepFacts, load_facts
 from .hooks import QueuedReminder, reminders_queued
-from .messages import DigestView, Links, RenderedEmail, reminder_email
+from .messages import DigestView, Links, RenderedEmail, SharedBodies, reminder_email
 from .models import Notification, NotificationItem, NotificationKind, ReminderRun
 from .rules import PlannedItem, ReminderRules, plan_day
 from .services import rules_by_organization, rules_for
-from .sqlutil import insert_many_unless_exist
 from .mail_settings import new_message_id
 
 log = logging.getLogger("tracker.reminders")
@@ -57,7 +56,8 @@ def organization_row(org: Organization) -> OrganizationRow:
     return OrganizationRow(org.id, org.name, org.slug, org.timezone)
 
 
-def plan_organization(facts: OrganizationFacts, run_date: date, links: Links) -> DayPlan:
+def plan_organization(facts: OrganizationFacts, run_date: date, links: Links,
+                      shared: SharedBodies | None = None) -> DayPlan:
     """Decide and render one organization's e-mails of `run_date` from its loaded facts."""
     day = DayPlan(facts.org, run_date, facts.rules)
     if not facts.rules.enabled:
@@ -75,7 +75,7 @@ def plan_organization(facts: OrganizationFacts, run_date: date, links: Links) ->
     for plan in plans:
         recipient = recipients[plan.user_id]
         try:
-            email = reminder_email(facts.org, recipient, plan, day.steps, run_date, digest, links)
+            email = reminder_email(facts.org, recipient, plan, day.steps, run_date, digest, links, shared)
         except Exception:
             # One broken e-mail must not stop everyone else's; the run records it.
             log.exception("Could not write the %s e-mail of %s for %s", plan.kind, recipient.email, run_date)
@@ -91,15 +91,15 @@ def plan_days(organizations: Sequence[tuple[OrganizationRow, date]]) -> list[Day
     (plus the weekly summary of each organization that sends one that day)."""
     rules = rules_by_organization(org.id for org, _ in organizations)
     facts = load_facts([org for org, _ in organizations], rules)
-    links = Links()
-    return [plan_organization(fact, run_date, links) for fact, (_, run_date) in zip(facts, organizations)]
+    links, shared = Links(), SharedBodies()
+    return [plan_organization(fact, run_date, links, shared) for fact, (_, run_date) in zip(facts, organizations)]
 
 
 def plan_messages(org: Organization, run_date: date, rules: ReminderRules | None = None) -> DayPlan:
     """One organization's day, decided and rendered but not saved (the dry run, tests)."""
     row = organization_row(org)
     [facts] = load_facts([row], {org.id: rules or rules_for(org.id)})
-    return plan_organization(facts, run_date, Links())
+    return plan_organization(facts, run_date, Links(), SharedBodies())
 
 
 def add_to_outbox(user: User, kind: NotificationKind | str, email: RenderedEmail, now: datetime) -> Notification:
@@ -154,10 +154,13 @@ def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[R
         }
         for day, message in messages
     ]
-    created = insert_many_unless_exist(
-        Notification.__table__, rows, unique_columns=("recipient_id", "kind", "run_date"),
-        returning=("recipient_id", "kind", "run_date"),
-    )
+    created = {
+        (recipient_id, str(kind), run_date): notification_id
+        for notification_id, recipient_id, kind, run_date in insert_rows(
+            Notification.__table__, rows, unique_columns=("recipient_id", "kind", "run_date"),
+            returning=("id", "recipient_id", "kind", "run_date"),
+        )
+    }
     queued: list[QueuedReminder] = []
     item_rows = []
     created_per_org: dict[int, int] = {}
@@ -173,8 +176,7 @@ def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[R
         )
         if message.items:
             queued.append(QueuedReminder(day.org.id, message.recipient.id, notification_id, message.items))
-    if item_rows:
-        db.session.execute(sa.insert(NotificationItem), item_rows)
+    insert_rows(NotificationItem.__table__, item_rows)
     if queued:
         reminders_queued.send(None, queued=queued, now=now)
     finished = max(now, utcnow())
@@ -186,8 +188,11 @@ def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[R
                                 already_decided=len(day.messages) - made, failures=day.failures))
     db.session.add_all(runs)
     db.session.flush()
+    log.info("Reminders of %d organization(s): %d e-mails created, %d already in the outbox, %d failures",
+             len(days), sum(created_per_org.values()), len(messages) - sum(created_per_org.values()),
+             sum(day.failures for day in days))
     for day, run in zip(days, runs):
-        log.info(
+        log.debug(
             "Reminders of %s for %s: %d e-mails created, %d already in the outbox, %d failures",
             day.org.slug, day.run_date, run.messages_created, run.already_decided, run.failures,
         )
