@@ -136,6 +136,12 @@ class Config:
     # only one scheduler act when several servers share one database.
     REMINDER_SEND_EVERY_MINUTES = env_int("REMINDER_SEND_EVERY_MINUTES", 5)
     REMINDER_LEASE_SECONDS = 120
+    # The outbox keeps delivered e-mails (and those given up) this many days,
+    # then the scheduler's nightly purge deletes them (tracker.reminders.retention):
+    # 400 keeps a whole fiscal year on the pages; at least 31, so that the
+    # administrators' "Last runs" and the once-a-day key keep what they need.
+    NOTIFICATION_RETENTION_DAYS = max(31, env_int("NOTIFICATION_RETENTION_DAYS", 400))
+    NOTIFICATION_PURGE_BATCH = max(1, env_int("NOTIFICATION_PURGE_BATCH", 5000))  # rows per DELETE and commit
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

@@ -144,6 +144,40 @@ def test_old_attempts_are_pruned(ctx):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 1
 
 
+def test_the_clean_up_keeps_a_day_and_removes_at_most_a_bounded_number_oldest_first(ctx, count_queries):
+    now = utcnow()
+    ages = [timedelta(days=3), timedelta(days=2), timedelta(hours=25), timedelta(days=1, seconds=1),
+            timedelta(days=1), timedelta(hours=23), timedelta(minutes=5)]
+    for n, age in enumerate(ages):
+        db.session.add(LoginAttempt(email=f"u{n}@example.org", ip="10.0.0.1", succeeded=False, created_at=now - age))
+    db.session.commit()
+
+    def left():
+        db.session.expire_all()
+        return sorted(db.session.scalars(sa.select(LoginAttempt.email)))
+
+    with count_queries() as counter:
+        assert throttle.prune(now, at_most=2) == 2
+    assert len(counter.statements) == 1  # one bounded DELETE
+    assert "LIMIT 2" in counter.statements[0]  # written in, so that a generic plan keeps the index
+    assert left() == ["u2@example.org", "u3@example.org", "u4@example.org", "u5@example.org", "u6@example.org"]
+    assert throttle.prune(now) == 2
+    # A day old exactly, and younger, stay: they may still slow someone down.
+    assert left() == ["u4@example.org", "u5@example.org", "u6@example.org"]
+    assert throttle.prune(now) == 0
+
+
+def test_a_sign_in_removes_only_a_bounded_number_of_old_attempts(ctx, monkeypatch):
+    monkeypatch.setattr(throttle, "PRUNED_AT_MOST", 3)
+    long_ago = utcnow() - timedelta(days=2)
+    db.session.add_all(LoginAttempt(email="a@example.org", ip="10.0.0.9", succeeded=False, created_at=long_ago)
+                       for _ in range(5))
+    db.session.commit()
+    services.authenticate("a@example.org", "wrong", client=OFFICE, now=utcnow())
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 5 - 3 + 1
+
+
 def test_the_clean_up_has_an_index(ctx):
     indexes = sa.inspect(db.engine).get_indexes("login_attempts")
     assert any(index["column_names"] == ["created_at"] for index in indexes)

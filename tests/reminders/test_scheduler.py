@@ -139,7 +139,7 @@ def test_the_sender_job_delivers_what_waits(app, office, smtp):
 
 def test_jobs_run_at_the_organizations_time_and_late_runs_are_not_dropped(app, office):
     jobs = {job.id: job for job in ReminderScheduler(app, holder="server-a").build().get_jobs()}
-    assert set(jobs) == {"lease", "send", "sync", f"daily-{office.org.id}"}
+    assert set(jobs) == {"lease", "send", "sync", "purge", f"daily-{office.org.id}"}
     daily = jobs[f"daily-{office.org.id}"]
     assert isinstance(daily.trigger, CronTrigger) and str(daily.trigger.timezone) == "Asia/Bangkok"
     assert daily.trigger.get_next_fire_time(None, bangkok(TUESDAY, 7)) == bangkok(TUESDAY, 8)

@@ -20,6 +20,7 @@ from .models import LoginAttempt
 
 WINDOW = timedelta(hours=1)
 ATTEMPTS_KEPT = timedelta(days=1)
+PRUNED_AT_MOST = 100  # old attempts deleted at one sign-in (`prune`)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,28 @@ def lock(*keys: str) -> None:
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(number)))
 
 
-def prune(now: datetime) -> None:
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPTS_KEPT))
+def prune(now: datetime, at_most: int | None = None) -> int:
+    """Delete the oldest attempts older than ATTEMPTS_KEPT, at most `at_most` (PRUNED_AT_MOST)
+    of them; how many went.
+
+    Each sign-in calls it, and adds one attempt: removing up to a hundred
+    keeps the table at a day's attempts without making one sign-in pay for
+    a backlog. The oldest are found through the index on created_at, and
+    the LIMIT is written into the statement so that PostgreSQL's generic
+    plan of a long-lived prepared statement keeps that index (a bound LIMIT
+    made it scan the whole table). The DELETE also writes first (`lock`).
+    """
+    oldest = (
+        sa.select(LoginAttempt.id)
+        .where(LoginAttempt.created_at < now - ATTEMPTS_KEPT)
+        .order_by(LoginAttempt.created_at)
+        .limit(sa.bindparam("at_most", at_most or PRUNED_AT_MOST, literal_execute=True))
+    )
+    result = db.session.execute(
+        sa.delete(LoginAttempt).where(LoginAttempt.id.in_(oldest.scalar_subquery())),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
 
 
 def _failures(where, reset_by, now: datetime) -> tuple[int, datetime | None]:

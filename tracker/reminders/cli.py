@@ -1,4 +1,4 @@
-"""`flask reminders run | send-pending | scheduler`: the reminder jobs by hand, by cron, or as a process."""
+"""`flask reminders run | send-pending | purge | scheduler`: the reminder jobs by hand, by cron, or as a process."""
 from __future__ import annotations
 
 import sys
@@ -17,6 +17,7 @@ from .facts import OrganizationRow, organization_rows
 from .jobs import DECISION_BATCH, RunLine, decide_organizations, queue_thread_emails, with_today
 from .models import ItemKind
 from .outbox import DayPlan, organization_row, plan_days
+from .retention import purge_old_notifications, retention_cutoff
 
 reminders_cli = click.Group("reminders", help="Reminder e-mails: decide, send, schedule.")
 
@@ -104,6 +105,18 @@ def send_pending_command(retry_now: bool) -> None:
     if report.first_problem:
         click.echo(f"Error: {report.first_problem.detail}", err=True)
         sys.exit(1)
+
+
+@reminders_cli.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete e-mails delivered or given up more than NOTIFICATION_RETENTION_DAYS ago
+    (the scheduler does it every night); print how many went."""
+    now = utcnow()
+    days = current_app.config["NOTIFICATION_RETENTION_DAYS"]
+    deleted = purge_old_notifications(now)
+    click.echo(f"Deleted {deleted} e-mail(s) delivered or given up before "
+               f"{retention_cutoff(now).date().isoformat()} (NOTIFICATION_RETENTION_DAYS = {days}).")
 
 
 @reminders_cli.command("scheduler")

@@ -57,6 +57,7 @@ class Notification(db.Model):
         sa.UniqueConstraint("recipient_id", "kind", "run_date"),
         sa.Index("ix_notifications_status_next", "status", "next_attempt_at"),
         sa.Index("ix_notifications_org_created", "organization_id", "created_at"),
+        sa.Index("ix_notifications_status_created", "status", "created_at"),  # the retention's purge
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,9 @@ Jobs:
   catches up today's run; it also runs the sender when a page asked to wake it
   (`lease.wake_sender`, the administrator's "retry now");
 - `sync`: follows changes of the organizations' settings and catches up a
-  run that was missed (a new organization, a send time moved earlier).
+  run that was missed (a new organization, a send time moved earlier);
+- `purge`: every night, deletes e-mails delivered or given up longer ago than
+  NOTIFICATION_RETENTION_DAYS (`retention`).
 
 Every job first takes or renews the lease and does nothing without it, so
 that with several servers on one database only one scheduler acts. Web
@@ -36,6 +38,7 @@ from ..timeutil import utcnow
 from . import lease
 from .delivery import deliver_pending, sender_identity
 from .jobs import all_organizations, catch_up, queue_thread_emails, run_organization
+from .retention import purge_old_notifications
 from .services import rules_by_organization
 
 log = logging.getLogger("tracker.reminders.scheduler")
@@ -45,6 +48,7 @@ log = logging.getLogger("tracker.reminders.scheduler")
 # silently drop it. Later than that, the catch-up of the `sync` job runs it.
 DAILY_MISFIRE_GRACE_SECONDS = 6 * 3600
 SYNC_EVERY_MINUTES = 10
+PURGE_AT = (3, 30)  # hour, minute in TIMEZONE: at night, away from the morning's reminders
 
 
 class ReminderScheduler:
@@ -114,6 +118,14 @@ class ReminderScheduler:
             if self._may_act(now)[0] and catch_up(now):
                 deliver_pending(now=now, sender=self.holder)
 
+    def purge(self, now: datetime | None = None) -> int:
+        """The nightly clean-up of the outbox (`retention`); how many e-mails went."""
+        with self.app.app_context():
+            now = now or self.clock()
+            if not self._may_act(now)[0]:
+                return 0
+            return purge_old_notifications(now)
+
     # --- building and running ---------------------------------------------------------
 
     def schedule_daily_runs(self, scheduler: BlockingScheduler) -> None:
@@ -161,6 +173,10 @@ class ReminderScheduler:
                           name="send pending e-mails", misfire_grace_time=send_minutes * 60, coalesce=True, max_instances=1)
         scheduler.add_job(self.sync, IntervalTrigger(minutes=SYNC_EVERY_MINUTES), id="sync",
                           name="follow settings, catch up", misfire_grace_time=SYNC_EVERY_MINUTES * 60,
+                          coalesce=True, max_instances=1)
+        scheduler.add_job(self.purge, CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=scheduler.timezone),
+                          id="purge",
+                          name="delete old e-mails", misfire_grace_time=DAILY_MISFIRE_GRACE_SECONDS,
                           coalesce=True, max_instances=1)
         with self.app.app_context():
             self.schedule_daily_runs(scheduler)
