@@ -117,8 +117,8 @@ def test_catch_up_finds_the_missed_organizations_with_the_same_queries(office, m
     assert many.count == few.count, many.statements
 
 
-def test_links_outside_a_request_are_those_of_a_request_to_the_base_address(app, office):
-    app.config["APP_BASE_URL"] = "https://ita.example.go.th/tracker"
+def test_links_outside_a_request_are_those_of_a_request_to_the_base_address(app, office, monkeypatch):
+    monkeypatch.setitem(app.config, "APP_BASE_URL", "https://ita.example.go.th/tracker")
     endpoints = [("measures.step_detail", {"step_id": office.steps.late1.id}), ("reminders.preferences", {}),
                  ("main.home", {})]
     with app.test_request_context("/", base_url="https://ita.example.go.th/tracker"):

@@ -9,10 +9,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.extensions import db
 from tracker.reminders import lease, services
-from tracker.reminders.models import Notification, ReminderRun
+from tracker.reminders.jobs import SendTime
+from tracker.reminders.models import Notification, ReminderPass, ReminderRun
 from tracker.reminders.scheduler import DAILY_MISFIRE_GRACE_SECONDS, ReminderScheduler
 
 from .conftest import EXPECTED_TUESDAY, TUESDAY, bangkok
+
+BANGKOK_8 = SendTime(8, 0, "Asia/Bangkok")
 
 SECOND = timedelta(seconds=1)
 
@@ -101,7 +104,7 @@ def test_no_catch_up_before_the_send_time(app, office, smtp):
     assert scheduler.heartbeat(bangkok(TUESDAY, 7, 59))
     assert runs() == []
     # The day's job fires at 08:00.
-    scheduler.daily(office.org.id, bangkok(TUESDAY, 8, 0))
+    scheduler.daily(BANGKOK_8, bangkok(TUESDAY, 8, 0))
     assert [(r.run_date, r.trigger) for r in runs()] == [(TUESDAY, "scheduler")]
     assert len(smtp.messages) == len(EXPECTED_TUESDAY)
 
@@ -118,7 +121,7 @@ def test_a_scheduler_without_the_lease_does_nothing(app, office, smtp):
     # Server A renewed its lease at 07:59:30, valid for two minutes.
     assert ReminderScheduler(app, holder="server-a").heartbeat(bangkok(TUESDAY, 7, 59) + 30 * SECOND)
     standby = ReminderScheduler(app, holder="server-b")
-    standby.daily(office.org.id, bangkok(TUESDAY, 8))
+    standby.daily(BANGKOK_8, bangkok(TUESDAY, 8))
     standby.sync(bangkok(TUESDAY, 8) + 30 * SECOND)
     standby.send(bangkok(TUESDAY, 8, 1))
     assert runs() == [] and notification_count() == 0 and smtp.messages == []
@@ -127,7 +130,7 @@ def test_a_scheduler_without_the_lease_does_nothing(app, office, smtp):
 def test_the_sender_job_delivers_what_waits(app, office, smtp):
     scheduler = ReminderScheduler(app, holder="server-a")
     smtp.stop()
-    scheduler.daily(office.org.id, bangkok(TUESDAY, 8))
+    scheduler.daily(BANGKOK_8, bangkok(TUESDAY, 8))
     assert smtp.messages == [] and notification_count() == len(EXPECTED_TUESDAY)
     smtp.start()
     scheduler.send(bangkok(TUESDAY, 8, 5))
@@ -139,8 +142,8 @@ def test_the_sender_job_delivers_what_waits(app, office, smtp):
 
 def test_jobs_run_at_the_organizations_time_and_late_runs_are_not_dropped(app, office):
     jobs = {job.id: job for job in ReminderScheduler(app, holder="server-a").build().get_jobs()}
-    assert set(jobs) == {"lease", "send", "sync", "purge", f"daily-{office.org.id}"}
-    daily = jobs[f"daily-{office.org.id}"]
+    assert set(jobs) == {"lease", "send", "sync", "purge", "daily-0800-Asia/Bangkok"}
+    daily = jobs["daily-0800-Asia/Bangkok"]
     assert isinstance(daily.trigger, CronTrigger) and str(daily.trigger.timezone) == "Asia/Bangkok"
     assert daily.trigger.get_next_fire_time(None, bangkok(TUESDAY, 7)) == bangkok(TUESDAY, 8)
     assert (daily.misfire_grace_time, daily.coalesce, daily.max_instances) == (DAILY_MISFIRE_GRACE_SECONDS, True, 1)
@@ -159,17 +162,19 @@ def test_changed_settings_move_or_remove_the_daily_job(app, office, make_org):
     db.session.commit()
     with app.app_context():
         scheduler.schedule_daily_runs(built)
-    daily = built.get_job(f"daily-{office.org.id}")
+    assert built.get_job("daily-0800-Asia/Bangkok") is None
+    daily = built.get_job("daily-0715-Asia/Bangkok")
     assert daily.trigger.get_next_fire_time(None, bangkok(TUESDAY, 7)) == bangkok(TUESDAY, 7, 15)
-    tokyo = built.get_job(f"daily-{other.id}")
-    assert str(tokyo.trigger.timezone) == "Asia/Tokyo"
+    tokyo = built.get_job("daily-0800-Asia/Tokyo")
+    assert str(tokyo.trigger.timezone) == "Asia/Tokyo" and tokyo.args == (SendTime(8, 0, "Asia/Tokyo"),)
 
     services.update_settings(office.org, office.people.admin, enabled=False, days_before="7", overdue_every=7,
                              escalate_from=14, digest_weekday=0, send_time="07:15")
     db.session.commit()
     with app.app_context():
         scheduler.schedule_daily_runs(built)
-    assert built.get_job(f"daily-{office.org.id}") is None
+    assert built.get_job("daily-0715-Asia/Bangkok") is None
+    assert built.get_job("daily-0800-Asia/Tokyo") is not None
 
 
 def test_the_process_catches_up_on_start_and_gives_the_lease_up_on_stop(app, office, smtp):

@@ -8,6 +8,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Role
 from tracker.reminders import lease
 from tracker.reminders.delivery import deliver_pending
+from tracker.reminders.jobs import SendTime
 from tracker.reminders.models import (
     DeliveryStatus,
     Notification,
@@ -105,6 +106,15 @@ def test_admin_page_shows_the_scheduler_at_work(client, sign_in, office):
     _, body = page(client, "/admin/reminders")
     assert "ตัวจัดตารางงานทำงานอยู่ที่เครื่อง ita-server-1" in body
     assert "ไม่พบตัวจัดตารางงาน" not in body
+
+
+def test_admin_sees_the_pass_their_run_was_part_of(client, sign_in, office, make_org, smtp):
+    make_org("เทศบาลตำบลอื่น", slug="other")
+    ReminderScheduler(app=client.application, holder="server-a").daily(SendTime(8, 0, "Asia/Bangkok"),
+                                                                       bangkok(TUESDAY, 8))
+    sign_in(office.people.admin)
+    _, body = page(client, "/admin/reminders")
+    assert re.search(r"ในรอบเดียวกันของทั้งระบบ 2 หน่วยงาน: อีเมล 7 ฉบับ ใช้เวลา \d+\.\d วินาที", body), body
 
 
 def test_admin_sees_only_the_own_organizations_messages(client, sign_in, office, make_org, make_user, smtp):

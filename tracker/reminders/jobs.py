@@ -18,10 +18,10 @@ from flask import current_app
 
 from ..extensions import db
 from ..orgs.models import Organization
-from ..timeutil import org_today, to_local, utcnow
+from ..timeutil import org_timezone, org_today, to_local, utcnow
 from .facts import OrganizationRow, organization_rows
 from .hooks import before_delivery
-from .models import ReminderRun
+from .models import ReminderPass, ReminderRun
 from .outbox import DayPlan, decide_batch, organization_row, plan_days, record_failed_run, save_days
 from .rules import ReminderRules
 from .services import rules_by_organization
@@ -73,8 +73,41 @@ class PassReport:
         return sum(line.failures + (1 if line.error else 0) for line in self.lines)
 
 
-def all_organizations() -> list[Organization]:
-    return list(db.session.scalars(sa.select(Organization).order_by(Organization.id)))
+@dataclass(frozen=True)
+class SendTime:
+    """A time of day, in a time zone, at which some organizations' reminders are decided."""
+
+    hour: int
+    minute: int
+    timezone: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d} {self.timezone}"
+
+    @property
+    def job_id(self) -> str:
+        return f"daily-{self.hour:02d}{self.minute:02d}-{self.timezone}"
+
+
+def _send_times_of_organizations() -> list[tuple[SendTime, OrganizationRow]]:
+    organizations = organization_rows()
+    rules = rules_by_organization(o.id for o in organizations)
+    return [
+        (SendTime(rules[o.id].send_time.hour, rules[o.id].send_time.minute, org_timezone(o)), o)
+        for o in organizations
+        if rules[o.id].enabled
+    ]
+
+
+def send_times() -> set[SendTime]:
+    """The send times in use by the organizations whose reminders are on (two queries)."""
+    return {send_time for send_time, _ in _send_times_of_organizations()}
+
+
+def organizations_at(send_time: SendTime) -> list[OrganizationRow]:
+    """The organizations whose reminders are decided at `send_time`, as their settings say now."""
+    return [org for at, org in _send_times_of_organizations() if at == send_time]
 
 
 def _line(org: OrganizationRow, run: ReminderRun) -> RunLine:
@@ -82,17 +115,18 @@ def _line(org: OrganizationRow, run: ReminderRun) -> RunLine:
                    run.failures, run.error)
 
 
-def _decide_alone(org: OrganizationRow, run_date: date, trigger: str, now: datetime) -> RunLine:
+def _decide_alone(org: OrganizationRow, run_date: date, trigger: str, now: datetime,
+                  pass_id: int | None = None) -> RunLine:
     """One organization in its own transaction; a failure is rolled back and recorded."""
     try:
-        [run] = decide_batch([(org, run_date)], trigger=trigger, now=now)
+        [run] = decide_batch([(org, run_date)], trigger=trigger, now=now, pass_id=pass_id)
         line = _line(org, run)
         db.session.commit()
         return line
     except Exception as error:
         db.session.rollback()
         log.exception("The reminder run of %s for %s failed", org.slug, run_date)
-        line = _line(org, record_failed_run(org, run_date, trigger, error, now))
+        line = _line(org, record_failed_run(org, run_date, trigger, error, now, pass_id))
         db.session.commit()
         return line
 
@@ -105,6 +139,7 @@ def decide_organizations(
     batch_size: int = DECISION_BATCH,
     after_batch: Callable[[list[RunLine]], None] | None = None,
     overlap: bool | None = None,
+    label: str = "",
 ) -> PassReport:
     """Decide the day of each (organization, its day), committing once per batch.
 
@@ -117,16 +152,22 @@ def decide_organizations(
     a second thread with its own connection writes and commits each batch while
     this one reads and renders the next: the database works on one processor
     while Python renders on the other.
+
+    The pass is recorded (`ReminderPass`, with `label`), each run linked to it.
     """
     started = time.perf_counter()
     report = PassReport()
     pending = list(organizations)
+    record = ReminderPass(trigger=trigger, label=label[:100], started_at=now)
+    db.session.add(record)
+    db.session.commit()
+    pass_id = record.id
     batches = [pending[start:start + batch_size] for start in range(0, len(pending), max(1, batch_size))]
     if overlap is None:
         overlap = len(batches) > 1 and db.session.get_bind().dialect.name == "postgresql"
 
     def write(batch: list[tuple[OrganizationRow, date]], days: list[DayPlan] | None) -> None:
-        lines = _save_batch(batch, days, trigger, now)
+        lines = _save_batch(batch, days, trigger, now, pass_id)
         report.lines.extend(lines)
         if after_batch is not None:
             try:
@@ -140,6 +181,14 @@ def decide_organizations(
     else:
         _plan_here_write_there(batches, write)
     report.seconds = time.perf_counter() - started
+    db.session.execute(
+        sa.update(ReminderPass).where(ReminderPass.id == pass_id).values(
+            finished_at=max(now, utcnow()), organizations=report.organizations,
+            messages_created=report.messages_created, failures=report.failures, seconds=round(report.seconds, 3))
+    )
+    db.session.commit()
+    log.info("Reminder pass %s (%s): %d organizations, %d e-mails created, %d failures in %.1f s", pass_id,
+             label or trigger, report.organizations, report.messages_created, report.failures, report.seconds)
     return report
 
 
@@ -154,11 +203,11 @@ def _plan_batch(batch: list[tuple[OrganizationRow, date]]) -> list[DayPlan] | No
 
 
 def _save_batch(batch: list[tuple[OrganizationRow, date]], days: list[DayPlan] | None, trigger: str,
-                now: datetime) -> list[RunLine]:
+                now: datetime, pass_id: int | None) -> list[RunLine]:
     try:
         if days is None:
             raise RuntimeError("the batch could not be planned")
-        runs = save_days(days, trigger=trigger, now=now)
+        runs = save_days(days, trigger=trigger, now=now, pass_id=pass_id)
         lines = [_line(org, run) for (org, _), run in zip(batch, runs)]
         db.session.commit()
         return lines
@@ -166,7 +215,7 @@ def _save_batch(batch: list[tuple[OrganizationRow, date]], days: list[DayPlan] |
         db.session.rollback()
         if len(batch) > 1:
             log.warning("A batch of %d organizations failed; deciding them one by one", len(batch))
-        return [_decide_alone(org, run_date, trigger, now) for org, run_date in batch]
+        return [_decide_alone(org, run_date, trigger, now, pass_id) for org, run_date in batch]
 
 
 def _plan_here_write_there(batches: list[list[tuple[OrganizationRow, date]]], write) -> None:
@@ -230,7 +279,7 @@ def organizations_that_ran(run_dates: dict[int, date]) -> set[int]:
 
 
 def _past_send_time(org: OrganizationRow | Organization, rules: ReminderRules, now: datetime) -> bool:
-    return rules.enabled and to_local(now, org.timezone).time() >= rules.send_time
+    return rules.enabled and to_local(now, org_timezone(org)).time() >= rules.send_time
 
 
 def catch_up(now: datetime | None = None, *, after_batch: Callable[[list[RunLine]], None] | None = None) -> PassReport:

@@ -118,6 +118,25 @@ class NotificationItem(db.Model):
     step: Mapped[Step] = relationship()
 
 
+class ReminderPass(db.Model):
+    """One pass of the daily decision over many organizations (a send time of the
+    scheduler, a catch-up, `flask reminders run`): how many organizations and
+    e-mails, and how long it took. Shown on the administrators' page beside the
+    organization's own run."""
+
+    __tablename__ = "reminder_passes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(sa.String(20))
+    label: Mapped[str] = mapped_column(sa.String(100), default="")  # "08:00 Asia/Bangkok"
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    organizations: Mapped[int] = mapped_column(default=0)
+    messages_created: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[float | None]
+
+
 class ReminderRun(db.Model):
     """One decision run for one organization and day: what it created, what went wrong."""
 
@@ -135,6 +154,10 @@ class ReminderRun(db.Model):
     already_decided: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # The pass over many organizations this run was part of, if any.
+    pass_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reminder_passes.id", ondelete="SET NULL"), index=True)
+
+    reminder_pass: Mapped[ReminderPass | None] = relationship()
 
 
 class MailAlert(db.Model):

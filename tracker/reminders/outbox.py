@@ -124,7 +124,8 @@ def add_to_outbox(user: User, kind: NotificationKind | str, email: RenderedEmail
     return notification
 
 
-def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[ReminderRun]:
+def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime,
+              pass_id: int | None = None) -> list[ReminderRun]:
     """Write the planned e-mails of `days` to the outbox and record a run for each day.
 
     One insert per table for the whole batch. An e-mail this person already has
@@ -185,7 +186,8 @@ def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[R
         made = created_per_org.get(day.org.id, 0)
         runs.append(ReminderRun(organization_id=day.org.id, run_date=day.run_date, trigger=trigger, started_at=now,
                                 finished_at=finished, messages_created=made,
-                                already_decided=len(day.messages) - made, failures=day.failures))
+                                already_decided=len(day.messages) - made, failures=day.failures,
+                                pass_id=pass_id))
     db.session.add_all(runs)
     db.session.flush()
     log.info("Reminders of %d organization(s): %d e-mails created, %d already in the outbox, %d failures",
@@ -200,9 +202,9 @@ def save_days(days: Sequence[DayPlan], *, trigger: str, now: datetime) -> list[R
 
 
 def decide_batch(organizations: Sequence[tuple[OrganizationRow, date]], *, trigger: str,
-                 now: datetime) -> list[ReminderRun]:
+                 now: datetime, pass_id: int | None = None) -> list[ReminderRun]:
     """Decide the day of each (organization, its day) into the outbox; the caller commits."""
-    return save_days(plan_days(organizations), trigger=trigger, now=now)
+    return save_days(plan_days(organizations), trigger=trigger, now=now, pass_id=pass_id)
 
 
 def run_reminders(org: Organization, run_date: date, *, trigger: str, now: datetime | None = None) -> ReminderRun:
@@ -216,7 +218,8 @@ def run_reminders(org: Organization, run_date: date, *, trigger: str, now: datet
     return run
 
 
-def record_failed_run(org: Organization | OrganizationRow, run_date: date, trigger: str, error: BaseException, now: datetime | None = None) -> ReminderRun:
+def record_failed_run(org: Organization | OrganizationRow, run_date: date, trigger: str, error: BaseException,
+                      now: datetime | None = None, pass_id: int | None = None) -> ReminderRun:
     """A run that broke: recorded (after the rollback) so that the admin page shows it."""
     now = now or utcnow()
     run = ReminderRun(
@@ -227,6 +230,7 @@ def record_failed_run(org: Organization | OrganizationRow, run_date: date, trigg
         finished_at=max(now, utcnow()),
         failures=1,
         error=f"{type(error).__name__}: {error}"[:2000],
+        pass_id=pass_id,
     )
     db.session.add(run)
     db.session.flush()

@@ -19,6 +19,7 @@ def recent_runs(organization_id: int, limit: int = 20) -> list[ReminderRun]:
         db.session.scalars(
             sa.select(ReminderRun)
             .where(ReminderRun.organization_id == organization_id)
+            .options(selectinload(ReminderRun.reminder_pass))
             .order_by(ReminderRun.started_at.desc(), ReminderRun.id.desc())
             .limit(limit)
         )

@@ -2,8 +2,11 @@
 
 Jobs:
 
-- `daily-<organization id>`: the day's run at the organization's send time
-  (08:00 Asia/Bangkok by default), then the sender;
+- `daily-<HHMM>-<time zone>`: one job per send time in use (08:00 Asia/Bangkok
+  by default; an organization may set its own time): the day's pass over the
+  organizations whose reminders are decided then, in batches
+  (`jobs.decide_organizations`), the sender delivering each batch as soon as
+  it is committed, so that the first e-mails leave within a minute;
 - `send`: the sender, every REMINDER_SEND_EVERY_MINUTES;
 - `lease`: takes or renews the database lease; a process that takes it over
   catches up today's run; it also runs the sender when a page asked to wake it
@@ -24,6 +27,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -33,13 +37,20 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from ..extensions import db
-from ..orgs.models import Organization
 from ..timeutil import utcnow
 from . import lease
 from .delivery import deliver_pending, sender_identity
-from .jobs import all_organizations, catch_up, queue_thread_emails, run_organization
+from .jobs import (
+    PassReport,
+    SendTime,
+    catch_up,
+    decide_organizations,
+    organizations_at,
+    queue_thread_emails,
+    send_times,
+    with_today,
+)
 from .retention import purge_old_notifications
-from .services import rules_by_organization
 
 log = logging.getLogger("tracker.reminders.scheduler")
 
@@ -60,7 +71,7 @@ class ReminderScheduler:
         self.clock = clock  # tests pass a fixed time
         self.holding = False
         self.scheduler: BlockingScheduler | None = None
-        self.daily_schedules: dict[int, tuple[int, int, str]] = {}
+        self.daily_schedules: set[SendTime] = set()
         self._lock = threading.Lock()
 
     @property
@@ -92,16 +103,46 @@ class ReminderScheduler:
 
     # --- jobs ---------------------------------------------------------------------
 
-    def daily(self, organization_id: int, now: datetime | None = None) -> None:
+    def daily(self, send_time: SendTime, now: datetime | None = None) -> PassReport | None:
+        """The pass of one send time: every organization whose reminders are decided then."""
         with self.app.app_context():
             now = now or self.clock()
             if not self._may_act(now)[0]:
-                return
-            org = db.session.get(Organization, organization_id)
-            if org is None:
-                return
-            run_organization(org, trigger="scheduler", now=now)
-            deliver_pending(now=now, sender=self.holder)
+                return None
+            organizations = organizations_at(send_time)
+            if not organizations:
+                return None
+            concurrent = db.session.get_bind().dialect.name == "postgresql"
+            with self._sending_while_deciding(now, concurrent) as batch_committed:
+                return decide_organizations(with_today(organizations, now), trigger="scheduler", now=now,
+                                            label=send_time.label, after_batch=batch_committed)
+
+    @contextmanager
+    def _sending_while_deciding(self, now: datetime, concurrent: bool):
+        """A sender thread that delivers each batch once committed (PostgreSQL); on SQLite,
+        whose writers lock the whole file, the sender runs once the pass is over."""
+        decided, committed = threading.Event(), threading.Event()
+
+        def send_until_decided() -> None:
+            with self.app.app_context():
+                while not decided.is_set():
+                    committed.wait(timeout=5)
+                    committed.clear()
+                    deliver_pending(now=now, sender=self.holder)
+                deliver_pending(now=now, sender=self.holder)
+
+        thread = threading.Thread(target=send_until_decided, name="reminder-sender", daemon=True) if concurrent else None
+        if thread is not None:
+            thread.start()
+        try:
+            yield lambda lines: committed.set()
+        finally:
+            decided.set()
+            committed.set()
+            if thread is not None:
+                thread.join()
+            else:
+                deliver_pending(now=now, sender=self.holder)
 
     def send(self, now: datetime | None = None) -> None:
         with self.app.app_context():
@@ -129,36 +170,22 @@ class ReminderScheduler:
     # --- building and running ---------------------------------------------------------
 
     def schedule_daily_runs(self, scheduler: BlockingScheduler) -> None:
-        """One cron job per organization at its send time, in its time zone.
-        Call inside an app context."""
-        organizations = all_organizations()
-        rules = rules_by_organization(o.id for o in organizations)
-        wanted = {}
-        for org in organizations:
-            if rules[org.id].enabled:
-                send_time = rules[org.id].send_time
-                wanted[org.id] = (send_time.hour, send_time.minute, org.timezone)
-        for org_id in set(self.daily_schedules) - set(wanted):
-            scheduler.remove_job(f"daily-{org_id}")
-            del self.daily_schedules[org_id]
-        for org_id, (hour, minute, tz) in wanted.items():
-            if self.daily_schedules.get(org_id) == (hour, minute, tz):
-                continue
-            trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(tz))
-            if org_id in self.daily_schedules:
-                scheduler.reschedule_job(f"daily-{org_id}", trigger=trigger)
-            else:
-                scheduler.add_job(
-                    self.daily,
-                    trigger,
-                    args=[org_id],
-                    id=f"daily-{org_id}",
-                    name=f"daily reminders of organization {org_id}",
-                    misfire_grace_time=DAILY_MISFIRE_GRACE_SECONDS,
-                    coalesce=True,  # several missed days become one run, for today
-                    max_instances=1,
-                )
-            self.daily_schedules[org_id] = (hour, minute, tz)
+        """One cron job per send time in use, in its time zone. Call inside an app context."""
+        wanted = set(send_times())
+        for send_time in self.daily_schedules - wanted:
+            scheduler.remove_job(send_time.job_id)
+        for send_time in wanted - self.daily_schedules:
+            scheduler.add_job(
+                self.daily,
+                CronTrigger(hour=send_time.hour, minute=send_time.minute, timezone=ZoneInfo(send_time.timezone)),
+                args=[send_time],
+                id=send_time.job_id,
+                name=f"daily reminders at {send_time.label}",
+                misfire_grace_time=DAILY_MISFIRE_GRACE_SECONDS,
+                coalesce=True,  # several missed days become one run, for today
+                max_instances=1,
+            )
+        self.daily_schedules = wanted
 
     def build(self) -> BlockingScheduler:
         config = self.app.config
