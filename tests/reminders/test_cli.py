@@ -35,6 +35,14 @@ def test_run_decides_once_and_says_so(app, office):
     assert [r.trigger for r in db.session.scalars(sa.select(ReminderRun))] == ["cli", "cli"]
 
 
+def test_a_day_older_than_the_kept_emails_is_not_decided_again(app, office):
+    app_days = app.config["NOTIFICATION_RETENTION_DAYS"]
+    result = run(app, "run", "--date", "2024-01-02")
+    assert result.exit_code == 1 and f"NOTIFICATION_RETENTION_DAYS = {app_days}" in result.output
+    assert count(Notification) == 0 and count(ReminderRun) == 0
+    assert run(app, "run", "--dry-run", "--date", "2024-01-02").exit_code == 0
+
+
 def test_bad_input_is_refused(app, office):
     assert run(app, "run", "--date", "17/03/2569").exit_code == 2
     unknown = run(app, "run", "--org", "nosuch")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask import current_app
@@ -65,6 +64,13 @@ def _print_plan(day: DayPlan) -> None:
 def run_command(run_date, dry_run: bool, org_key: str | None) -> None:
     """Decide the day's reminder e-mails into the outbox (safe to run again: nothing is sent twice)."""
     now = utcnow()
+    if run_date and not dry_run and run_date.date() < retention_cutoff(now).date():
+        # Its delivered e-mails may have been deleted: the outbox could no longer tell
+        # that they went, and would send them again.
+        click.echo(f"Error: {run_date.date().isoformat()} is older than the e-mails kept "
+                   f"(NOTIFICATION_RETENTION_DAYS = {current_app.config['NOTIFICATION_RETENTION_DAYS']}); "
+                   "use --dry-run to see what it would have sent.", err=True)
+        sys.exit(1)
     days = with_today(_organizations(org_key), now, run_date.date() if run_date else None)
     if dry_run:
         for start in range(0, len(days), DECISION_BATCH):
