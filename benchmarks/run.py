@@ -470,7 +470,8 @@ def time_reports(port: int, target: Target, password: str, runs: int, today: dat
 # --- the run -----------------------------------------------------------------------------------
 
 def run(database_url: str, *, seconds: float, clients: list[int], today: date, password: str,
-        sender_messages: int, report_runs: int, out_dir: Path, echo=print) -> tuple[Path, dict]:
+        sender_messages: int, report_runs: int, out_dir: Path, echo=print,
+        baseline: dict | None = None) -> tuple[Path, dict]:
     from tracker import create_app
 
     instance = out_dir / "instance"
@@ -519,6 +520,8 @@ def run(database_url: str, *, seconds: float, clients: list[int], today: date, p
     result["sender_msgs_per_s"] = time_sender(app, sender_messages)
     echo(f"  sender: {result['sender_msgs_per_s']} messages/s")
     result["explain_dashboard"] = explain_dashboard(app, large, password)
+    if baseline:
+        compare(result, baseline)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{date.today().isoformat()}-{backend}-{org_count}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -536,13 +539,26 @@ def summary(result: dict) -> str:
         f"floor (`/healthz`) p50 {floor} ms. Goal: p50 within {GOAL_RATIO:g}× the floor at 1 client, "
         "p95 under 100 ms at 8 clients.",
         "",
-        "| page | queries | p50 ms | × floor | p95 ms | req/s | p95 ms (8 clients) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    base = result.get("baseline")
+    if base:
+        lines += [f"Baseline: the same pages at {base['orgs']} organizations (floor {base['floor_p50_ms']} ms); "
+                  "goal: p50 within 1.3× of it.", ""]
+    lines += [
+        "| page | queries | p50 ms | × floor | p95 ms | req/s | p95 ms (8 clients) |"
+        + (" p50 ms at baseline | × baseline |" if base else ""),
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if base else ""),
     ]
     for name, entry in result["pages"].items():
         mark = "" if entry["ratio_to_floor"] <= GOAL_RATIO else " ✗"
-        lines.append(f"| {name} | {entry['queries']} | {entry['p50_ms']} | {entry['ratio_to_floor']}{mark} | "
-                     f"{entry['p95_ms']} | {entry['rps']} | {entry.get('p95_ms_8_clients', '–')} |")
+        p95_8 = entry.get("p95_ms_8_clients", "–")
+        line = (f"| {name} | {entry['queries']} | {entry['p50_ms']} | {entry['ratio_to_floor']}{mark} | "
+                f"{entry['p95_ms']} | {entry['rps']} | {p95_8}{' ✗' if isinstance(p95_8, float) and p95_8 >= 100 else ''} |")
+        if base:
+            ratio = entry.get("ratio_to_baseline")
+            line += f" {entry.get('p50_ms_at_baseline', '–')} | {ratio if ratio is not None else '–'}"
+            line += " ✗ |" if ratio is not None and ratio > 1.3 else " |"
+        lines.append(line)
     decision = result["reminder_decision"]
     lines += [
         "",
@@ -581,12 +597,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sender-messages", type=int, default=3000, help="how many outbox messages to deliver")
     parser.add_argument("--report-runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--baseline", type=Path,
+                        help="results of a run at a small scale (e.g. 10 organizations): each page's p50 is compared")
     args = parser.parse_args(argv)
     clients = [int(n) for n in args.clients.split(",") if n.strip()]
+    baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
     path, _ = run(args.database_url, seconds=args.seconds, clients=clients, today=args.today, password=args.password,
-                  sender_messages=args.sender_messages, report_runs=args.report_runs, out_dir=args.out)
+                  sender_messages=args.sender_messages, report_runs=args.report_runs, out_dir=args.out,
+                  baseline=baseline)
     print(f"Results: {path} and {path.with_suffix('.md')}")
     return 0
+
+
+def compare(result: dict, baseline: dict) -> None:
+    """Each page's p50 against the same page at the baseline's scale (goal: within 1.3×)."""
+    result["baseline"] = {"orgs": baseline["orgs"], "floor_p50_ms": baseline["floor"]["p50_ms"]}
+    for name, entry in result["pages"].items():
+        before = baseline["pages"].get(name)
+        if before:
+            entry["p50_ms_at_baseline"] = before["p50_ms"]
+            entry["ratio_to_baseline"] = round(entry["p50_ms"] / before["p50_ms"], 2)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from benchmarks.generate import generate
-from benchmarks.run import run
+from benchmarks.run import compare, run
+from benchmarks.run import summary as summary_of
 
 REQUIRED_PAGE_KEYS = {"rps", "p50_ms", "p95_ms", "ratio_to_floor", "queries"}
 
@@ -80,3 +81,11 @@ def test_run_drives_every_page_and_writes_the_results(bench_database_url, tmp_pa
     assert saved["explain_dashboard"]
     summary = path.with_suffix(".md").read_text(encoding="utf-8")
     assert "| page | queries | p50 ms |" in summary and "dashboard" in summary
+
+    # Compared with a run at another scale, every page gets its ratio, and the summary shows it.
+    slower = json.loads(path.read_text(encoding="utf-8"))
+    for entry in slower["pages"].values():
+        entry["p50_ms"] = entry["p50_ms"] * 2
+    compare(slower, saved)
+    assert {entry["ratio_to_baseline"] for entry in slower["pages"].values()} == {2.0}
+    assert "× baseline" in summary_of(slower) and "2.0 ✗ |" in summary_of(slower)
