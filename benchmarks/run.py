@@ -69,8 +69,10 @@ class Target:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (account, path)
 
 
-def choose_targets(app, today: date) -> tuple[int, list[Target]]:
-    """The smallest and the largest organization (by steps), and the pages of each."""
+def choose_targets(app, today: date, among: int | None = None) -> tuple[int, list[Target]]:
+    """The smallest and the largest organization (by steps), of all or of the first `among`
+    (generate.py makes the same first organizations at every scale: a run at 8,300 and one
+    at 10 then drive the same two), and the pages of each."""
     from tracker.extensions import db
     from tracker.models import Measure, Organization, Role, Step, User
     from tracker.reports.feeds import create_feed, feed_token
@@ -78,8 +80,11 @@ def choose_targets(app, today: date) -> tuple[int, list[Target]]:
     year = fiscal_year_of(today)
     with app.app_context():
         org_count = db.session.scalar(sa.select(sa.func.count(Organization.id)))
+        first = sa.select(Organization.id).order_by(Organization.id).limit(among) if among else None
         sizes = db.session.execute(
-            sa.select(Step.organization_id, sa.func.count(Step.id)).group_by(Step.organization_id)
+            sa.select(Step.organization_id, sa.func.count(Step.id))
+            .where(Step.organization_id.in_(first) if first is not None else sa.true())
+            .group_by(Step.organization_id)
             .order_by(sa.func.count(Step.id), Step.organization_id)
         ).all()
         chosen = [("small", *sizes[0]), ("large", *sizes[-1])] if len(sizes) > 1 else [("large", *sizes[0])]
@@ -471,7 +476,7 @@ def time_reports(port: int, target: Target, password: str, runs: int, today: dat
 
 def run(database_url: str, *, seconds: float, clients: list[int], today: date, password: str,
         sender_messages: int, report_runs: int, out_dir: Path, echo=print,
-        baseline: dict | None = None) -> tuple[Path, dict]:
+        baseline: dict | None = None, among: int | None = None) -> tuple[Path, dict]:
     from tracker import create_app
 
     instance = out_dir / "instance"
@@ -480,7 +485,7 @@ def run(database_url: str, *, seconds: float, clients: list[int], today: date, p
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=env["SECRET_KEY"],
                      SESSION_COOKIE_SECURE=False, INSTANCE_PATH=str(instance))
     backend = sa.make_url(database_url).get_backend_name()
-    org_count, targets = choose_targets(app, today)
+    org_count, targets = choose_targets(app, today, among)
     echo(f"{backend}, {org_count} organizations; driving {', '.join(f'{t.label} ({t.steps} steps)' for t in targets)}")
     queries = count_queries(app, targets, password)
     result: dict = {"backend": backend, "orgs": org_count, "today": today.isoformat(), "seconds_per_page": seconds,
@@ -597,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sender-messages", type=int, default=3000, help="how many outbox messages to deliver")
     parser.add_argument("--report-runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--among", type=int,
+                        help="drive the smallest and largest of the first N organizations (compare with a run at N)")
     parser.add_argument("--baseline", type=Path,
                         help="results of a run at a small scale (e.g. 10 organizations): each page's p50 is compared")
     args = parser.parse_args(argv)
@@ -604,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
     path, _ = run(args.database_url, seconds=args.seconds, clients=clients, today=args.today, password=args.password,
                   sender_messages=args.sender_messages, report_runs=args.report_runs, out_dir=args.out,
-                  baseline=baseline)
+                  baseline=baseline, among=args.among)
     print(f"Results: {path} and {path.with_suffix('.md')}")
     return 0
 
