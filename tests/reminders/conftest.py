@@ -46,11 +46,30 @@ def free_port() -> int:
 
 
 class Inbox:
-    """aiosmtpd handler keeping every message; refuses the addresses in `refuse`."""
+    """aiosmtpd handler keeping every message; refuses the addresses in `refuse`,
+    counts the connections (one EHLO each) and drops the connection at the
+    next message's MAIL FROM when `drop_next` is set (as a server does after
+    an idle time or a message count)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.connections = 0
+        self.drop_next = False
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_next:
+            self.drop_next = False
+            server.transport.close()
+            return "421 4.4.2 Closing the connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
