@@ -79,7 +79,10 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
-        self.messages.append(email.message_from_bytes(raw, policy=policy.default))
+        if envelope.smtp_utf8:  # UTF-8 headers: read as text, not as bytes with escapes
+            self.messages.append(email.message_from_string(raw.decode("utf-8"), policy=policy.default))
+        else:
+            self.messages.append(email.message_from_bytes(raw, policy=policy.default))
         return "250 Message accepted for delivery"
 
 
@@ -90,7 +93,7 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True)
         self.controller.start()
 
     def stop(self) -> None:

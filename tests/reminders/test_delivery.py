@@ -352,3 +352,15 @@ def test_a_second_sender_takes_only_what_the_first_has_not_claimed(office, smtp,
     assert len(smtp.messages) == len(ids)
     assert len({m["Message-ID"] for m in smtp.messages}) == len(ids)
     assert set(statuses()) == {DeliveryStatus.SENT}
+
+
+def test_an_address_with_a_thai_domain_goes_out_with_smtputf8(office, smtp, make_user):
+    from tracker.models import Role
+    from tracker.reminders.services import queue_test_email
+
+    admin = make_user(office.org, Role.ADMIN, email="admin@เมืองเพีย.ไทย", display_name="ผู้ดูแลระบบ")
+    queue_test_email(admin, NOW)
+    db.session.commit()
+    assert (deliver_pending(now=NOW).sent, len(smtp.messages)) == (1, 1)
+    [to] = smtp.messages[0]["To"].addresses
+    assert (to.addr_spec, to.display_name) == ("admin@เมืองเพีย.ไทย", "ผู้ดูแลระบบ")

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from email import policy
 from email.header import Header
-from email.message import Message
+from email.headerregistry import Address
+from email.message import EmailMessage, Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
@@ -67,6 +68,8 @@ def _body(text: str, subtype: str) -> MIMEText:
 def build_message(email: OutgoingEmail, config: Mapping, now: datetime) -> Message:
     """The message, 7-bit clean: Thai headers as RFC 2047 encoded words, both bodies in base64."""
     sender_name, sender_email = parseaddr(sender_address(config))
+    if not (email.to_email.isascii() and sender_email.isascii()):
+        return _international_message(email, config, now)
     message = MIMEMultipart("alternative", policy=MESSAGE_POLICY)
     message["Subject"] = _text_header(email.subject, "Subject")
     message["From"] = _address_header(sender_name, sender_email, "From")
@@ -78,6 +81,22 @@ def build_message(email: OutgoingEmail, config: Mapping, now: datetime) -> Messa
     message["X-Auto-Response-Suppress"] = "All"
     message.attach(_body(email.text, "plain"))
     message.attach(_body(email.html, "html"))
+    return message
+
+
+def _international_message(email: OutgoingEmail, config: Mapping, now: datetime) -> EmailMessage:
+    """A message to or from an address with a Thai domain (admin@เมืองเพีย.ไทย): the default
+    policy's message, which smtplib sends with SMTPUTF8 where the server offers it."""
+    message = EmailMessage()
+    message["Subject"] = _one_line(email.subject)
+    message["From"] = sender_address(config)
+    message["To"] = str(Address(display_name=_one_line(email.to_name), addr_spec=email.to_email))
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = email.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(email.text, cte="base64")
+    message.add_alternative(email.html, subtype="html", cte="base64")
     return message
 
 
@@ -135,11 +154,10 @@ class SmtpTransport:
         the server cannot be reached.
         """
         assert self.entered, "use the transport as a context manager"
-        raw = message.as_bytes(policy=SMTP_POLICY)
         if self.connection is None:  # lost, and could not be opened again for the last message
             self.connection = self._connect()
         try:
-            self.connection.sendmail(self.envelope_sender, [email.to_email], raw)
+            self._hand_over(message, email)
         except OSError as error:  # SMTPException included
             if not connection_lost(error, self.connection):
                 raise  # this message was refused; the connection serves the next one
@@ -147,7 +165,13 @@ class SmtpTransport:
             self.connection.close()
             self.connection = None
             self.connection = self._connect()
-            self.connection.sendmail(self.envelope_sender, [email.to_email], raw)
+            self._hand_over(message, email)
+
+    def _hand_over(self, message: Message, email: OutgoingEmail) -> None:
+        if isinstance(message, EmailMessage):  # a Thai domain: smtplib asks for SMTPUTF8
+            self.connection.send_message(message)
+        else:
+            self.connection.sendmail(self.envelope_sender, [email.to_email], message.as_bytes(policy=SMTP_POLICY))
 
 
 def connection_lost(error: OSError, connection: smtplib.SMTP) -> bool:
