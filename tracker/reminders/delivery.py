@@ -392,7 +392,7 @@ def _deliver_batch(
     try:
         return _send_batch(batch, config, now, timeout, sent, failures)
     finally:
-        # Also when the sender is stopped mid-batch: what left is recorded, the rest is handed back later.
+        # Also when the sender is stopped mid-batch: what has gone out is recorded; the rest is handed back later.
         record_outcomes(sent, failures, sender, now, report)
 
 
