@@ -46,11 +46,30 @@ def free_port() -> int:
 
 
 class Inbox:
-    """aiosmtpd handler keeping every message; refuses the addresses in `refuse`."""
+    """aiosmtpd handler keeping every message; refuses the addresses in `refuse`,
+    counts the connections (one EHLO each) and drops the connection at the
+    next message's MAIL FROM when `drop_next` is set (as a server does after
+    an idle time or a message count)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.connections = 0
+        self.drop_next = False
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_next:
+            self.drop_next = False
+            server.transport.close()
+            return "421 4.4.2 Closing the connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -60,7 +79,10 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
-        self.messages.append(email.message_from_bytes(raw, policy=policy.default))
+        if envelope.smtp_utf8:  # UTF-8 headers: read as text, not as bytes with escapes
+            self.messages.append(email.message_from_string(raw.decode("utf-8"), policy=policy.default))
+        else:
+            self.messages.append(email.message_from_bytes(raw, policy=policy.default))
         return "250 Message accepted for delivery"
 
 
@@ -71,7 +93,7 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True)
         self.controller.start()
 
     def stop(self) -> None:

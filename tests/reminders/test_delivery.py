@@ -6,7 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.reminders import delivery
 from tracker.reminders.delivery import claim, deliver_pending
+from tracker.reminders.email_channel import SmtpTransport
 from tracker.reminders.jobs import run_organization
 from tracker.reminders.models import DeliveryStatus, Notification
 from tracker.reminders.outbox import run_reminders
@@ -273,3 +275,92 @@ def test_nothing_leaves_before_the_deciding_transaction_commits(office, smtp, ap
     assert (results["first_created"], results["second_created"]) == (len(EXPECTED_TUESDAY), 0)
     assert deliver_pending(now=NOW).sent == len(EXPECTED_TUESDAY)
     assert len(smtp.messages) == len(EXPECTED_TUESDAY)
+
+
+# --- many messages: batches, connections, bulk claims and outcomes ----------------------
+
+
+def test_each_batch_goes_over_one_connection(office, smtp, monkeypatch):
+    monkeypatch.setattr(delivery, "BATCH_SIZE", 3)
+    decide(office)
+    assert deliver_pending(now=NOW).sent == len(EXPECTED_TUESDAY)
+    batches = -(-len(EXPECTED_TUESDAY) // 3)
+    assert smtp.inbox.connections == batches
+    assert len(smtp.messages) == len(EXPECTED_TUESDAY)
+
+
+def test_a_dropped_connection_is_opened_again_and_nothing_is_lost(office, smtp):
+    decide(office)
+    ids = [n.id for n in outbox()]
+    assert deliver_pending(now=NOW, ids=ids[:2]).sent == 2
+    smtp.inbox.drop_next = True  # at the first message of the next pass
+    report = deliver_pending(now=NOW, ids=ids[2:])
+    assert (report.sent, report.failed) == (len(ids) - 2, 0)
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.messages) == sorted(EXPECTED_TUESDAY)
+    assert set(statuses()) == {DeliveryStatus.SENT}
+
+
+def test_a_refused_recipient_fails_alone_on_the_shared_connection(office, smtp, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
+    smtp.inbox.refuse.add("both@example.org")  # a mailbox full: try again later
+    smtp.inbox.refuse.add("english@example.org")
+    decide(office)
+    report = deliver_pending(now=NOW)
+    assert (report.sent, report.failed, report.gave_up) == (len(EXPECTED_TUESDAY) - 2, 2, 2)
+    assert smtp.inbox.connections == 1
+    refused = {n.recipient_email: n for n in outbox() if n.status != DeliveryStatus.SENT}
+    assert sorted(refused) == ["both@example.org", "english@example.org"]
+    assert all(n.status == DeliveryStatus.FAILED and n.attempts == 1 and n.last_error_kind == "recipient"
+               and n.first_failed_at == NOW and n.claimed_by is None for n in refused.values())
+
+
+def test_claiming_and_recording_a_batch_takes_the_same_queries_whatever_its_size(office, smtp, count_queries):
+    decide(office)
+    ids = [n.id for n in outbox()]
+    db.session.rollback()
+    with count_queries() as one:
+        assert deliver_pending(now=NOW, ids=ids[:1]).sent == 1
+    with count_queries() as many:
+        assert deliver_pending(now=NOW, ids=ids[1:]).sent == len(ids) - 1
+    assert many.count == one.count, many.statements
+
+
+def test_a_second_sender_takes_only_what_the_first_has_not_claimed(office, smtp, app, monkeypatch):
+    """While sender a sends its first batch, sender b runs a whole pass: b
+    leaves a's claims alone, and a then finds nothing left to claim."""
+    monkeypatch.setattr(delivery, "BATCH_SIZE", 3)
+    decide(office)
+    ids = [n.id for n in outbox()]
+    send = SmtpTransport.send
+    seen = {}
+
+    def send_and_let_b_run(self, message, email):
+        if not seen:
+            seen["b"] = None  # b's own sends go straight through
+
+            def sender_b():
+                with app.app_context():
+                    seen["b"] = deliver_pending(now=NOW, sender="sender-b").sent
+            other = threading.Thread(target=sender_b)
+            other.start()
+            other.join(timeout=30)
+        send(self, message, email)
+
+    monkeypatch.setattr(SmtpTransport, "send", send_and_let_b_run)
+    report = deliver_pending(now=NOW, sender="sender-a")
+    assert (report.sent, seen["b"]) == (3, len(ids) - 3)
+    assert len(smtp.messages) == len(ids)
+    assert len({m["Message-ID"] for m in smtp.messages}) == len(ids)
+    assert set(statuses()) == {DeliveryStatus.SENT}
+
+
+def test_an_address_with_a_thai_domain_goes_out_with_smtputf8(office, smtp, make_user):
+    from tracker.models import Role
+    from tracker.reminders.services import queue_test_email
+
+    admin = make_user(office.org, Role.ADMIN, email="admin@เมืองเพีย.ไทย", display_name="ผู้ดูแลระบบ")
+    queue_test_email(admin, NOW)
+    db.session.commit()
+    assert (deliver_pending(now=NOW).sent, len(smtp.messages)) == (1, 1)
+    [to] = smtp.messages[0]["To"].addresses
+    assert (to.addr_spec, to.display_name) == ("admin@เมืองเพีย.ไทย", "ผู้ดูแลระบบ")

@@ -1,9 +1,11 @@
 """Mail settings, waits between tries, the message and error words: pure, no database, no server."""
+import re
 import smtplib
 import socket
 import ssl
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 
 import pytest
 
@@ -81,6 +83,58 @@ def test_the_message_carries_thai_headers_and_both_bodies():
     assert parsed["Date"].datetime == now
     assert parsed.get_body(("plain",)).get_content() == "เรียน หัวหน้าสำนักปลัด\n"
     assert "<p>เรียน" in parsed.get_body(("html",)).get_content()
+
+
+def decoded(raw_header: str) -> str:
+    """A header as mail clients show it (RFC 2047: no space between two encoded words)."""
+    return str(make_header(decode_header(raw_header)))
+
+
+def test_a_mail_client_reads_the_thai_names_subject_and_both_parts():
+    email = OutgoingEmail(
+        message_id="<ita.2@example.go.th>",
+        to_email="director.finance@example.go.th",
+        to_name="ผู้อำนวยการกองคลัง องค์การบริหารส่วนตำบลเมืองเพีย",
+        subject="แจ้งเตือนมาตรการ ITA: เกินกำหนด 2 ขั้นตอน, ใกล้ครบกำหนด 3 ขั้นตอน, ขั้นตอนที่ล่าช้านาน 1 ขั้นตอน",
+        text="เรียน ผู้อำนวยการกองคลัง\nขั้นตอนที่เกินกำหนด: ปรับปรุงหน้าเว็บไซต์\n",
+        html="<p>เรียน ผู้อำนวยการกองคลัง</p><p>ปรับปรุงหน้าเว็บไซต์</p>",
+        file_stem="x",
+    )
+    config = GOOD | {"MAIL_DEFAULT_SENDER": ("ระบบติดตามมาตรการ ITA", "ita@example.go.th")}
+    raw = build_message(email, config, datetime(2026, 3, 17, 1, 0, tzinfo=timezone.utc)).as_bytes()
+    assert all(byte < 128 for byte in raw)
+    head = raw.split(b"\n\n", 1)[0].decode("ascii")
+    assert all(len(line) <= 78 for line in head.splitlines())  # folded as RFC 5322 asks
+    assert all(len(word) <= 75 for word in re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head))  # RFC 2047
+
+    parsed = message_from_bytes(raw, policy=policy.default)
+    raw_headers = dict(parsed.raw_items())
+    assert decoded(raw_headers["Subject"]) == email.subject
+    assert parsed["Subject"] == email.subject
+    assert decoded(raw_headers["To"]) == f"{email.to_name} <director.finance@example.go.th>"
+    assert decoded(raw_headers["From"]) == "ระบบติดตามมาตรการ ITA <ita@example.go.th>"
+    [to] = parsed["To"].addresses
+    assert to.addr_spec == "director.finance@example.go.th"
+    assert to.display_name.replace(" ", "") == email.to_name.replace(" ", "")  # Python keeps the space between words
+    assert parsed["From"].addresses[0].addr_spec == "ita@example.go.th"
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert parsed.get_body(("plain",)).get_content() == email.text
+    assert parsed.get_body(("html",)).get_content() == email.html
+    assert parsed["X-Auto-Response-Suppress"] == "All"
+
+
+def test_an_english_name_is_quoted_and_a_line_break_starts_no_header():
+    email = OutgoingEmail(
+        message_id="<ita.3@example.go.th>", to_email="somchai@example.go.th", to_name='Somchai "Sam" J., Jr',
+        subject="ITA reminder: 2 steps overdue\nBcc: everyone@example.go.th", text="Dear Somchai\n",
+        html="<p>Dear Somchai</p>", file_stem="x",
+    )
+    raw = build_message(email, GOOD, datetime(2026, 3, 17, 1, 0, tzinfo=timezone.utc)).as_bytes()
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["To"].addresses[0].display_name == 'Somchai "Sam" J., Jr'
+    assert parsed["To"].addresses[0].addr_spec == "somchai@example.go.th"
+    assert parsed["Bcc"] is None
+    assert parsed["Subject"] == "ITA reminder: 2 steps overdue Bcc: everyone@example.go.th"
 
 
 @pytest.mark.parametrize("error, kind, permanent", [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from importlib import import_module
 from typing import Protocol
 
@@ -31,7 +31,7 @@ class OutgoingEmail:
 class Channel(Protocol):
     def __enter__(self) -> Channel: ...
     def __exit__(self, *exc) -> None: ...
-    def send(self, message: EmailMessage, email: OutgoingEmail) -> None: ...
+    def send(self, message: Message, email: OutgoingEmail) -> None: ...
 
 
 # channel name -> "module:function" opening it with (config, instance_path, timeout)

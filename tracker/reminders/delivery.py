@@ -1,17 +1,23 @@
 """The sender: deliver what the outbox holds, once, and keep what could not be delivered.
 
 A job, not a service: it commits as it goes, because each claim must be
-visible to other senders at once, and each delivery recorded as soon as the
-mail server accepted it. The steps:
+visible to other senders at once, and each batch's deliveries recorded as
+soon as the mail server accepted them. The steps:
 
 1. claims left by a sender that stopped (a crash, a power cut) are released
    after MAIL_CLAIM_TIMEOUT_SECONDS, and at once when that sender was a
    process of this machine that no longer runs (killed mid-run, restarted);
-2. the due messages are claimed with one UPDATE ... WHERE status = 'pending'
-   RETURNING id: two senders never get the same message;
-3. each claimed message is delivered and marked sent; a failure keeps it
-   pending with the error and a later `next_attempt_at` (5, 10, 20 ...
-   minutes), until MAIL_MAX_ATTEMPTS, then it is failed (an admin retries);
+2. the due messages (their ids, read once) are claimed a batch (BATCH_SIZE)
+   at a time with one UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP
+   LOCKED) AND status = 'pending' RETURNING what sending them needs, and the
+   claim is committed: two senders never get the same message;
+3. the batch is delivered over one connection to the mail server, then the
+   outcomes are recorded with one statement each (sent; failed tries) and one
+   commit. A failure keeps the message pending with the error and a later
+   `next_attempt_at` (5, 10, 20 ... minutes), until MAIL_MAX_ATTEMPTS, then it
+   is failed (an admin retries). A sender that dies during a batch leaves its
+   messages claimed: they are handed back (step 1) and sent again with the
+   same Message-ID, which mail clients show once;
 4. once the mail server answers again (a message was delivered, or some
    had given up, nothing else was due and a connection succeeds), messages that gave up or wait
    because of the outage are tried at once (not those a recipient's server
@@ -118,15 +124,19 @@ def release_stale_claims(now: datetime) -> int:
     return result.rowcount
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed message: what sending it and recording the outcome need."""
+
+    id: int
+    attempts: int
+    email: OutgoingEmail
+
+
 def due_ids(now: datetime, *, retry_now: bool, organization_id: int | None, ids: Iterable[int] | None) -> list[int]:
-    query = sa.select(Notification.id).order_by(Notification.id)
-    if retry_now:
-        query = query.where(Notification.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
-    else:
-        query = query.where(
-            Notification.status == DeliveryStatus.PENDING,
-            sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
-        )
+    """The messages to try in this pass, taken once: a message that fails in
+    the pass (due again at once with `retry_now`) waits for the next one."""
+    query = sa.select(Notification.id).where(*_due(now, retry_now=retry_now)).order_by(Notification.id)
     if organization_id is not None:
         query = query.where(Notification.organization_id == organization_id)
     if ids is not None:
@@ -134,85 +144,134 @@ def due_ids(now: datetime, *, retry_now: bool, organization_id: int | None, ids:
     return list(db.session.scalars(query))
 
 
-def claim(candidate_ids: list[int], sender: str, now: datetime, *, retry_now: bool) -> list[int]:
-    """Mark the candidates that are still claimable as ours; the ids we got.
+def _due(now: datetime, *, retry_now: bool) -> list:
+    if retry_now:
+        return [Notification.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED])]
+    return [
+        Notification.status == DeliveryStatus.PENDING,
+        sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+    ]
 
-    The WHERE is checked again on every row at update time, so a message
-    another sender claimed a moment ago is left to it.
+
+def claim_batch(candidate_ids: list[int], sender: str, now: datetime, *, retry_now: bool) -> list[Claimed]:
+    """Claim those of the candidates that are still due, in one statement, and commit; what sending them needs.
+
+    Rows another sender is claiming are skipped (FOR UPDATE SKIP LOCKED on
+    PostgreSQL; SQLite lets one writer at a time), and the status is checked
+    again on every row at update time, so a message another sender claimed a
+    moment ago is left to it.
     """
     if not candidate_ids:
         return []
     claimable = [DeliveryStatus.PENDING, DeliveryStatus.FAILED] if retry_now else [DeliveryStatus.PENDING]
+    chosen = (
+        sa.select(Notification.id)
+        .where(Notification.id.in_(candidate_ids), *_due(now, retry_now=retry_now))
+        .with_for_update(skip_locked=True)
+    )
     rows = db.session.execute(
         sa.update(Notification)
-        .where(Notification.id.in_(candidate_ids), Notification.status.in_(claimable))
+        .where(Notification.id.in_(chosen), Notification.status.in_(claimable))
         .values(status=DeliveryStatus.SENDING, claimed_by=sender, claimed_at=now)
-        .returning(Notification.id),
+        .returning(
+            Notification.id, Notification.attempts, Notification.created_at, Notification.kind,
+            Notification.message_id, Notification.recipient_email, Notification.recipient_name,
+            Notification.subject, Notification.body_text, Notification.body_html,
+        ),
         execution_options={"synchronize_session": False},
-    )
-    claimed = sorted(row[0] for row in rows)
+    ).all()
     db.session.commit()
-    return claimed
+    return sorted((_claimed(row) for row in rows), key=lambda claimed: claimed.id)
 
 
-def _outgoing(notification: Notification) -> OutgoingEmail:
-    stem = f"{notification.created_at:%Y%m%d}-{notification.id:06d}-{notification.kind}"
-    return OutgoingEmail(
-        message_id=notification.message_id,
-        to_email=notification.recipient_email,
-        to_name=notification.recipient_name,
-        subject=notification.subject,
-        text=notification.body_text,
-        html=notification.body_html,
+def claim(candidate_ids: list[int], sender: str, now: datetime, *, retry_now: bool) -> list[int]:
+    """Claim those of the candidates that are still due; the ids we got."""
+    return [claimed.id for claimed in claim_batch(candidate_ids, sender, now, retry_now=retry_now)]
+
+
+def _claimed(row) -> Claimed:
+    stem = f"{row.created_at:%Y%m%d}-{row.id:06d}-{row.kind}"
+    email = OutgoingEmail(
+        message_id=row.message_id,
+        to_email=row.recipient_email,
+        to_name=row.recipient_name,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
         file_stem=stem,
     )
+    return Claimed(id=row.id, attempts=row.attempts, email=email)
 
 
-def mark_sent(notification_id: int, sender: str, now: datetime) -> None:
-    result = db.session.execute(
-        sa.update(Notification)
-        .where(Notification.id == notification_id, Notification.claimed_by == sender)
-        .values(
-            status=DeliveryStatus.SENT,
-            sent_at=now,
-            first_failed_at=None,
-            last_attempt_at=now,
-            attempts=Notification.attempts + 1,
-            claimed_by=None,
-            claimed_at=None,
-            next_attempt_at=None,
-        ),
-        execution_options={"synchronize_session": False},
-    )
+def record_outcomes(
+    sent: list[int], failures: list[tuple[Claimed, DeliveryProblem]], sender: str, now: datetime,
+    report: DeliveryReport,
+) -> None:
+    """Record a batch's deliveries and failed tries (a statement each), and commit once.
+
+    Only messages still claimed by this sender are written: one handed back
+    meanwhile (a batch that took longer than the claim timeout) belongs to
+    another sender now.
+    """
+    if sent:
+        recorded = db.session.execute(
+            sa.update(Notification)
+            .where(Notification.id.in_(sent), Notification.claimed_by == sender)
+            .values(
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                first_failed_at=None,
+                last_attempt_at=now,
+                attempts=Notification.attempts + 1,
+                claimed_by=None,
+                claimed_at=None,
+                next_attempt_at=None,
+            )
+            .returning(Notification.id),
+            execution_options={"synchronize_session": False},
+        ).scalars().all()
+        for notification_id in sorted(set(sent) - set(recorded)):
+            log.warning("E-mail %s was delivered after its claim had been handed back", notification_id)
+        report.sent += len(sent)
+    if failures:
+        config = current_app.config
+        max_attempts = config.get("MAIL_MAX_ATTEMPTS", 10)
+        rows = []
+        for claimed, problem in failures:
+            attempts = claimed.attempts + 1
+            give_up = problem.permanent or attempts >= max_attempts
+            delay = retry_delay(attempts, config.get("MAIL_RETRY_BASE_SECONDS", 300),
+                                config.get("MAIL_RETRY_MAX_SECONDS", 21600))
+            rows.append({
+                "failed_id": claimed.id,
+                "new_status": DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
+                "new_attempts": attempts,
+                "retry_at": None if give_up else now + delay,
+                "error": problem.detail[:2000],
+                "error_kind": problem.kind,
+            })
+            report.failed += 1
+            report.problems.append(problem)
+            report.gave_up += give_up
+        table = Notification.__table__
+        # Core, with a list of parameters: one executemany.
+        db.session.connection().execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("failed_id"), table.c.claimed_by == sender)
+            .values(
+                status=sa.bindparam("new_status"),
+                attempts=sa.bindparam("new_attempts"),
+                last_attempt_at=now,
+                next_attempt_at=sa.bindparam("retry_at"),
+                last_error=sa.bindparam("error"),
+                last_error_kind=sa.bindparam("error_kind"),
+                first_failed_at=sa.func.coalesce(table.c.first_failed_at, now),
+                claimed_by=None,
+                claimed_at=None,
+            ),
+            rows,
+        )
     db.session.commit()
-    if result.rowcount != 1:
-        log.warning("E-mail %s was delivered after its claim had been handed back", notification_id)
-
-
-def mark_failed_attempt(notification_id: int, sender: str, problem: DeliveryProblem, now: datetime) -> bool:
-    """Record a failed try; True when the message is given up (failed)."""
-    config = current_app.config
-    attempts = db.session.scalar(sa.select(Notification.attempts).where(Notification.id == notification_id)) + 1
-    give_up = problem.permanent or attempts >= config.get("MAIL_MAX_ATTEMPTS", 10)
-    delay = retry_delay(attempts, config.get("MAIL_RETRY_BASE_SECONDS", 300), config.get("MAIL_RETRY_MAX_SECONDS", 21600))
-    db.session.execute(
-        sa.update(Notification)
-        .where(Notification.id == notification_id, Notification.claimed_by == sender)
-        .values(
-            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
-            attempts=attempts,
-            last_attempt_at=now,
-            next_attempt_at=None if give_up else now + delay,
-            last_error=problem.detail[:2000],
-            last_error_kind=problem.kind,
-            first_failed_at=sa.func.coalesce(Notification.first_failed_at, now),
-            claimed_by=None,
-            claimed_at=None,
-        ),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.commit()
-    return give_up
 
 
 def deliver_pending(
@@ -262,15 +321,8 @@ def _deliver(
     *, retry_now: bool,
 ) -> None:
     for start in range(0, len(candidates), BATCH_SIZE):
-        claimed = claim(candidates[start:start + BATCH_SIZE], sender, now, retry_now=retry_now)
-        if not claimed:
-            continue
-        notifications = db.session.scalars(
-            sa.select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.id)
-        ).all()
-        emails = [(n.id, _outgoing(n)) for n in notifications]
-        db.session.rollback()  # end the read; every write below commits on its own
-        if not _deliver_batch(emails, sender, now, config, report, timeout):
+        batch = claim_batch(candidates[start:start + BATCH_SIZE], sender, now, retry_now=retry_now)
+        if batch and not _deliver_batch(batch, sender, now, config, report, timeout):
             report.unreachable = True
             break  # the server cannot be reached: the rest stay pending for the next pass
 
@@ -326,35 +378,47 @@ def server_answers(config, timeout: float | None) -> bool:
         return False
 
 
+# A failure of this kind means the channel itself is down (the transport has
+# already tried to connect again): the rest of the batch would fail the same way.
+CHANNEL_DOWN_KINDS = ("settings", "connect", "tls", "auth")
+
+
 def _deliver_batch(
-    emails: list[tuple[int, OutgoingEmail]], sender: str, now: datetime, config, report: DeliveryReport,
-    timeout: float | None,
+    batch: list[Claimed], sender: str, now: datetime, config, report: DeliveryReport, timeout: float | None,
 ) -> bool:
-    """Deliver one claimed batch over one connection; False when none could be tried."""
+    """Deliver one claimed batch and record the outcomes; False when the server could not be reached."""
+    sent: list[int] = []
+    failures: list[tuple[Claimed, DeliveryProblem]] = []
+    try:
+        return _send_batch(batch, config, now, timeout, sent, failures)
+    finally:
+        # Also when the sender is stopped mid-batch: what has gone out is recorded; the rest is handed back later.
+        record_outcomes(sent, failures, sender, now, report)
+
+
+def _send_batch(
+    batch: list[Claimed], config, now: datetime, timeout: float | None,
+    sent: list[int], failures: list[tuple[Claimed, DeliveryProblem]],
+) -> bool:
+    """Send over one connection, noting each outcome as it comes; False when the server could not be reached."""
     with ExitStack() as stack:
         try:
             connection = stack.enter_context(channel_opener("email")(config, current_app.instance_path, timeout))
         except Exception as error:  # settings, connection, TLS or login: the whole batch waits
             problem = classify_error(error, config)
             log.error("Cannot send e-mail: %s", problem.detail)
-            for notification_id, _email in emails:
-                _record_failure(notification_id, sender, problem, now, report)
+            failures.extend((claimed, problem) for claimed in batch)
             return False
-        for notification_id, email in emails:
+        for position, claimed in enumerate(batch):
             try:
-                connection.send(build_message(email, config, now), email)
+                connection.send(build_message(claimed.email, config, now), claimed.email)
             except Exception as error:
                 problem = classify_error(error, config)
-                log.error("Cannot send e-mail %s to %s: %s", notification_id, email.to_email, problem.detail)
-                _record_failure(notification_id, sender, problem, now, report)
+                log.error("Cannot send e-mail %s to %s: %s", claimed.id, claimed.email.to_email, problem.detail)
+                failures.append((claimed, problem))
+                if problem.kind in CHANNEL_DOWN_KINDS:
+                    failures.extend((rest, problem) for rest in batch[position + 1:])
+                    return False
             else:
-                mark_sent(notification_id, sender, now)
-                report.sent += 1
+                sent.append(claimed.id)
     return True
-
-
-def _record_failure(notification_id: int, sender: str, problem: DeliveryProblem, now: datetime, report: DeliveryReport) -> None:
-    report.failed += 1
-    report.problems.append(problem)
-    if mark_failed_attempt(notification_id, sender, problem, now):
-        report.gave_up += 1
