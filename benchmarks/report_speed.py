@@ -1,9 +1,11 @@
 """How long the progress report takes for a large organization (200 measures).
 
-Run with `.venv/bin/python benchmarks/report_speed.py [--measures 200] [--runs 5] [--pdf]`.
+Run with `.venv/bin/python benchmarks/report_speed.py [--measures 200] [--runs 5] [--pdf [--pdf-runs 3]]`.
 It builds the organization in a temporary SQLite database, then times reading
 the data (`build_report`) and writing Word and Excel (and PDF with --pdf).
-The target is well under a second for each of Word and Excel.
+The target is well under a second for each of Word and Excel, and under
+10 s for the PDF of 200 measures (issue 14). The PDF line also gives the
+CPU time of a run, which a busy machine changes less than the wall time.
 """
 from __future__ import annotations
 
@@ -94,6 +96,7 @@ def main() -> None:
     parser.add_argument("--measures", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pdf", action="store_true", help="time the PDF too (slow for 200 measures)")
+    parser.add_argument("--pdf-runs", type=int, default=1, help="PDF runs to take the median of (default 1)")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -114,8 +117,10 @@ def main() -> None:
             if options.pdf:
                 from tracker.reports.pdf_writer import render_pdf
 
-                pdf, content = timed(lambda: render_pdf(report, Numbers()), 1)
-                print(f"  PDF   ({len(content) // 1024:>4} KB)               {pdf:6.3f} s")
+                cpu = time.process_time()
+                pdf, content = timed(lambda: render_pdf(report, Numbers()), options.pdf_runs)
+                cpu = (time.process_time() - cpu) / options.pdf_runs
+                print(f"  PDF   ({len(content) // 1024:>4} KB)               {pdf:6.3f} s   (CPU {cpu:.3f} s a run)")
             db.session.remove()
             db.engine.dispose()
 

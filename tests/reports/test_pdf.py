@@ -1,4 +1,5 @@
 """The PDF report: Thai text comes back intact; without Pango the other formats still work."""
+import gc
 import re
 import shutil
 import subprocess
@@ -98,3 +99,50 @@ def test_without_pango_the_reports_page_says_so(client, sign_in, report_org, fix
     assert "Pango" in response.get_data(as_text=True)
     word = client.get("/reports/export", query_string={"fiscal_year": 2569, "as_of": "31/03/2569", "output": "docx"})
     assert word.status_code == 200 and word.data.startswith(b"PK")
+
+
+@pytest.fixture
+def collector_seen_by_weasyprint(monkeypatch):
+    """Whether Python's cycle collector was on while WeasyPrint made the PDF."""
+    import weasyprint
+
+    seen = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def watching(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watching)
+    return seen
+
+
+def test_the_collector_is_paused_while_the_pdf_is_made_and_back_after(report_org, pdf_tools, collector_seen_by_weasyprint):
+    # WeasyPrint keeps the whole laid-out document until it is written: every
+    # full pass of the collector walks it again (about 15 % of a long report).
+    assert gc.isenabled()
+    exported = export_report(report_org.admin, report_org.org, 2569, AS_OF, "pdf", today=REPORT_TODAY)
+    assert exported.content.startswith(b"%PDF")
+    assert collector_seen_by_weasyprint == [False]
+    assert gc.isenabled()
+
+
+def test_the_collector_is_back_on_when_the_pdf_fails(monkeypatch):
+    def fail(*args):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(pdf_writer, "load_weasyprint", lambda: None)
+    monkeypatch.setattr(pdf_writer, "write_pdf", fail)
+    with pytest.raises(RuntimeError):
+        pdf_writer.html_to_pdf("<p>x</p>", ())
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off():
+    gc.disable()
+    try:
+        with pdf_writer.garbage_collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
