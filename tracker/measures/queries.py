@@ -107,10 +107,13 @@ def load_steps(
         ids = list(division_ids)
         if not ids:
             return []
-        query = query.where(
-            Step.id.in_(sa.select(step_divisions.c.step_id).where(step_divisions.c.division_id.in_(ids)))
-        )
+        query = query.where(assigned_to(ids))
     return list(db.session.scalars(query).unique())
+
+
+def assigned_to(division_ids: Iterable[int]):
+    """SQL condition: a step assigned to one of `division_ids`."""
+    return Step.id.in_(sa.select(step_divisions.c.step_id).where(step_divisions.c.division_id.in_(list(division_ids))))
 
 
 def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
