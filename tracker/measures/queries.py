@@ -13,13 +13,24 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..ita import INDICATOR_NUMBERS, StepStatus, WorkGroup, below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, ProgressWithdrawal, Step, step_divisions
+from ..auth.models import User
+from .models import (
+    Assessment,
+    DueDateChange,
+    IndicatorScore,
+    Measure,
+    ProgressUpdate,
+    ProgressWithdrawal,
+    Step,
+    step_divisions,
+)
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
@@ -143,6 +154,36 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
         .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
     )
     return {u.step_id: u for u in updates}
+
+
+def step_with_history(organization_id: int, step_id: int) -> Step | None:
+    """A step of the organization with what its page shows, in two queries whatever its
+    history: the step with its measure, divisions and due date changes (and who made
+    them); its entries, newest first, with their authors, withdrawals and files."""
+    names_only = (User.id, User.display_name)
+    step = db.session.scalars(
+        sa.select(Step)
+        .where(Step.organization_id == organization_id, Step.id == step_id)
+        .options(
+            joinedload(Step.measure),
+            joinedload(Step.divisions),
+            joinedload(Step.due_date_changes).joinedload(DueDateChange.changed_by).load_only(*names_only),
+        )
+    ).unique().first()
+    if step is None:
+        return None
+    updates = db.session.scalars(
+        sa.select(ProgressUpdate)
+        .where(ProgressUpdate.step_id == step.id)
+        .options(
+            joinedload(ProgressUpdate.author).load_only(*names_only),
+            joinedload(ProgressUpdate.withdrawal).joinedload(ProgressWithdrawal.withdrawn_by).load_only(*names_only),
+            joinedload(ProgressUpdate.evidence),
+        )
+        .order_by(ProgressUpdate.id.desc())
+    ).unique().all()
+    set_committed_value(step, "updates", list(updates))
+    return step
 
 
 def progress_update_in_org(update_id: int, organization_id: int) -> ProgressUpdate | None:

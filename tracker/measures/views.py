@@ -13,6 +13,7 @@ from ..clock import utcnow
 from ..errors import DomainError, InvalidFields, NotFound, PermissionDenied, show_on_form
 from ..exports import download, requested_format
 from ..forms import status_for
+from ..input import parse_id
 from ..orgs.services import divisions_in_use
 from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year as fiscal_year_of
@@ -22,7 +23,7 @@ from . import carryover, editing, exports, queries, services, status, withdrawal
 from .downloads import send_file_of_organization
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
-from .models import Evidence, Measure, ProgressUpdate, Step
+from .models import Evidence, Measure, Step
 from .policy import can_update_step
 
 bp = Blueprint("measures", __name__)
@@ -93,17 +94,11 @@ def measure_detail(measure_id: int):
 # --- a step and its progress -------------------------------------------------------
 
 def _load_step(step_id: int) -> Step:
-    return get_in_org_or_404(
-        Step,
-        step_id,
-        current_user.organization_id,
-        selectinload(Step.divisions),
-        selectinload(Step.measure),
-        selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
-        selectinload(Step.updates).selectinload(ProgressUpdate.author),
-        selectinload(Step.updates).selectinload(ProgressUpdate.withdrawal),
-        selectinload(Step.due_date_changes),
-    )
+    key = parse_id(step_id)
+    step = queries.step_with_history(current_user.organization_id, key) if key is not None else None
+    if step is None:
+        abort(404)
+    return step
 
 
 def _progress_form(step: Step, today) -> ProgressForm:
