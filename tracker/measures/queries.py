@@ -140,7 +140,7 @@ def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
 
 
 def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
-    """The newest progress update of each step, with its author and evidence loaded."""
+    """The newest progress update of each step, with its author's name loaded (one query)."""
     if not step_ids:
         return {}
     newest = (
@@ -151,9 +151,25 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
     updates = db.session.scalars(
         sa.select(ProgressUpdate)
         .where(ProgressUpdate.id.in_(newest))
-        .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
+        .options(joinedload(ProgressUpdate.author).load_only(User.id, User.display_name))
     )
     return {u.step_id: u for u in updates}
+
+
+def measure_with_steps(organization_id: int, measure_id: int) -> Measure | None:
+    """A measure of the organization with its steps, their divisions and its assessment (one query)."""
+    return db.session.scalars(
+        sa.select(Measure)
+        .where(Measure.organization_id == organization_id, Measure.id == measure_id)
+        .options(joinedload(Measure.steps).joinedload(Step.divisions), joinedload(Measure.assessment))
+    ).unique().first()
+
+
+def indicator_score(assessment_id: int, number: int) -> IndicatorScore | None:
+    """One indicator of an assessment (its score and analysis)."""
+    return db.session.scalars(
+        sa.select(IndicatorScore).where(IndicatorScore.assessment_id == assessment_id, IndicatorScore.number == number)
+    ).first()
 
 
 def step_with_history(organization_id: int, step_id: int) -> Step | None:

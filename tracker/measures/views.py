@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
@@ -15,7 +14,6 @@ from ..exports import download, requested_format
 from ..forms import status_for
 from ..input import parse_id
 from ..orgs.services import divisions_in_use
-from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
@@ -63,12 +61,11 @@ def step_list():
 # --- a measure ------------------------------------------------------------------
 
 def _load_measure(measure_id: int) -> Measure:
-    return get_in_org_or_404(
-        Measure,
-        measure_id,
-        current_user.organization_id,
-        selectinload(Measure.steps).selectinload(Step.divisions),
-    )
+    key = parse_id(measure_id)
+    measure = queries.measure_with_steps(current_user.organization_id, key) if key is not None else None
+    if measure is None:
+        abort(404)
+    return measure
 
 
 @bp.route("/measures/<int:measure_id>")
@@ -84,7 +81,7 @@ def measure_detail(measure_id: int):
         today=today,
         progress=status.mean_progress(f.percent for f in facts),
         state=status.measure_state(facts, today),
-        indicator=assessment.indicator(measure.indicator_number) if assessment else None,
+        indicator=queries.indicator_score(assessment.id, measure.indicator_number) if assessment else None,
         assessment=assessment,
         latest=queries.latest_updates([s.id for s in measure.steps]),
         status=status,
