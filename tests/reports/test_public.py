@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tracker.errors import PermissionDenied
 from tracker.extensions import db
-from tracker.measures.models import Evidence, HistoryIsAppendOnly, ProgressUpdate
+from tracker.measures.models import Evidence, HistoryIsAppendOnly, ProgressUpdate, Step
 from tracker.models import AuditEvent, HiddenNote, Role
 from tracker.measures import evidence
 from tracker.reports import publishing
@@ -175,6 +175,20 @@ def test_a_steps_new_divisions_change_the_validators(client, published):
     response = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
     assert response.status_code == 200 and response.headers["ETag"] != first.headers["ETag"]
     assert response.get_data(as_text=True) != first.get_data(as_text=True)
+
+
+def test_validators_of_large_ids(client, published, make_measure):
+    """The assignments' checksum multiplies ids: it must not overflow PostgreSQL's integer."""
+    from tracker.models import Division
+
+    division = Division(id=70_000, organization_id=published.org.id, name="กองใหญ่", position=99)
+    db.session.add(division)
+    db.session.flush()
+    measure = make_measure(published.org, indicator=5, steps=[])
+    db.session.add(Step(id=40_000, organization_id=published.org.id, measure_id=measure.id, position=1, text="ก",
+                        due_date=date(2026, 9, 30), divisions=[division]))
+    db.session.commit()
+    assert client.get(PAGE).status_code == 200
 
 
 def test_a_new_day_changes_the_validators(client, published, app, monkeypatch):

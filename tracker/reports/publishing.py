@@ -142,8 +142,9 @@ def page_version(org: Organization, page: PublicPage, fiscal_year: int, today: d
             .scalar_subquery(),
             sa.select(sa.func.count()).where(assigned).scalar_subquery(),
             sa.select(sa.func.sum(step_divisions.c.division_id)).where(assigned).scalar_subquery(),
-            sa.select(sa.func.sum(step_divisions.c.step_id * step_divisions.c.division_id)).where(assigned)
-            .scalar_subquery(),
+            # In 64 bits: the product of two ids overflows PostgreSQL's integer at scale.
+            sa.select(sa.func.sum(sa.cast(step_divisions.c.step_id, sa.BigInteger) * step_divisions.c.division_id))
+            .where(assigned).scalar_subquery(),
         )
     ).one()
     measures, measures_changed, steps, steps_changed, updates, updated, public_files, *assignments = figures
