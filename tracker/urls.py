@@ -1,7 +1,7 @@
 """Absolute links for e-mails, calendar feeds and exports made outside a request."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +28,15 @@ def _adapter() -> MapAdapter:
         adapters[base] = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                                   url_scheme=parts.scheme or "http")
     return adapters[base]
+
+
+def external_urls(endpoint: str, values: Iterable[Mapping[str, Any]]) -> list[str]:
+    """`external_url(endpoint, **v)` for each `v` of `values`, in one request context
+    (building the context is most of the cost of one link)."""
+    base = current_app.config["APP_BASE_URL"].rstrip("/")
+    with current_app.test_request_context("/", base_url=base):
+        paths = [url_for(endpoint, **v) for v in values]
+    return [base + path if not path.startswith("http") else path for path in paths]
 
 
 def base_url_problem(config: Mapping, opened_host: str) -> str | None:

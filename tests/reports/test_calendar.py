@@ -2,6 +2,7 @@
 import re
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -141,21 +142,27 @@ def test_conditional_fetch_of_an_unchanged_feed(client, report_org):
     assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
 
 
-def test_the_feed_takes_a_fixed_number_of_queries(client, report_org, make_measure, count_queries):
-    feed = feeds.create_feed(report_org.author, FeedScope.MINE)
+@pytest.mark.parametrize("scope", [FeedScope.MINE, FeedScope.ORGANIZATION])
+def test_the_feed_takes_a_fixed_number_of_queries(client, report_org, make_measure, make_progress, count_queries, scope):
+    owner = report_org.author if scope == FeedScope.MINE else report_org.admin
+    feed = feeds.create_feed(owner, scope)
     db.session.commit()
     path = f"/calendar/{feeds.feed_token(feed.nonce)}.ics"
 
     def used():
         with count_queries() as counter:
-            client.get(path)
+            assert client.get(path).status_code == 200
         return counter.count
 
     small = used()
     division = report_org.m1.steps[0].divisions[0]
     for n in range(6):
-        make_measure(report_org.org, indicator=n + 2, divisions=[division], steps=["ก", "ข"])
+        measure = make_measure(report_org.org, indicator=n + 2, divisions=[division], steps=["ก", "ข"])
+        make_progress(measure.steps[0], report_org.author, 50)
+    db.session.commit()
     assert used() == small
+    # The feed itself, the steps with their measures and divisions (and the owner's divisions).
+    assert small == (3 if scope == FeedScope.MINE else 2)
 
 
 def test_summaries_are_shortened_at_a_word():
@@ -178,3 +185,60 @@ def test_building_a_calendar_needs_no_database():
     assert str(parsed["SUMMARY"]) == "ตัวชี้วัดที่ 9 · เผยแพร่แผน"
     assert "ผู้รับผิดชอบ: กองคลัง" in str(parsed["DESCRIPTION"])
     assert str(calendar["METHOD"]) == "PUBLISH"
+
+
+def icalendar_reference(name, about, events, timezone_name="Asia/Bangkok") -> bytes:
+    """The feed as icalendar's object model writes it (how `build_calendar` used to make it)."""
+    from icalendar import Event, vDuration
+
+    from tracker.reports.calendar_feed import REFRESH, description, summary
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//ITA Tracker//Step deadlines//TH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-caldesc", about)
+    calendar.add("x-wr-timezone", timezone_name)
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    for item in sorted(events, key=lambda e: (e.due, e.indicator_number, e.step_number, e.uid)):
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", item.changed_at)
+        event.add("last-modified", item.changed_at)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", summary(item))
+        event.add("description", description(item))
+        event.add("url", item.url)
+        event.add("categories", ["ITA"])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def test_the_feed_is_written_as_icalendar_writes_it():
+    texts = [
+        "เผยแพร่แผน",
+        "จัดทำแผนการดำเนินงาน และแผนการใช้จ่ายงบประมาณประจำปี, เผยแพร่ทางเว็บไซต์หลักของหน่วยงาน; ภายในเดือนตุลาคม",
+        "a\\b; c, d\nบรรทัดสอง\r\nสาม\rสี่ \\N ห้า",
+        "x" * 64 + "\\" + "y" * 30 + "\\\\" + "z" * 200,  # backslashes where lines fold
+        "ก" * 24 + "\\," + "ข" * 100,
+        "emoji 📅 " * 30,
+        "",
+    ]
+    events = [
+        FeedEvent(
+            uid=f"ita-step-{n}@tracker.test:8080", due=date(2026, 1 + n % 12, 1 + n % 28), indicator_number=n % 10 + 1,
+            indicator_name="การเปิดเผยข้อมูล" if n % 2 else "", measure_title=texts[(n + 1) % len(texts)],
+            step_number=n % 4 + 1, step_text=text, divisions=("กองคลัง", "กอง, ช่าง") if n % 3 else (),
+            status_text="อยู่ระหว่างดำเนินการ", percent=n * 7 % 101, done=n % 2 == 0,
+            url=f"https://tracker.test/steps/{n}?a=1,2;3", changed_at=datetime(2026, 3, 1, 7, 5, 9, 123456, tzinfo=timezone.utc),
+        )
+        for n, text in enumerate(texts * 3)
+    ]
+    for name, about in (("ITA: อบต.เมืองเพีย", "กำหนดเวลาของขั้นตอน"), ("ITA: a,b;c\\d", "x" * 200)):
+        assert build_calendar(name, about, events) == icalendar_reference(name, about, events)
+    assert build_calendar("ITA", "", []) == icalendar_reference("ITA", "", [])

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tracker.errors import PermissionDenied
 from tracker.extensions import db
-from tracker.measures.models import Evidence, HistoryIsAppendOnly, ProgressUpdate
+from tracker.measures.models import Evidence, HistoryIsAppendOnly, ProgressUpdate, Step
 from tracker.models import AuditEvent, HiddenNote, Role
 from tracker.measures import evidence
 from tracker.reports import publishing
@@ -158,6 +158,63 @@ def test_publishing_decisions_change_the_validators(client, published):
     publishing.set_evidence_public(published.admin, published.org, published.private_file.id, True)
     db.session.commit()
     assert client.get(PAGE, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_steps_new_divisions_change_the_validators(client, published):
+    """Assigning other divisions writes nothing in the step's own row; the page still changes."""
+    from tracker.measures.editing import step_edit_values, update_step
+    from tracker.concurrency import edit_token
+
+    first = client.get(PAGE)
+    step = published.m1.steps[1]
+    finance = next(d for d in published.m9.steps[0].divisions if d.name == "กองคลัง")
+    assert [d.name for d in step.divisions] == ["สำนักปลัด"]
+    update_step(published.admin, step, text=step.text, due_date=step.due_date, division_ids=[finance.id],
+                base_token=edit_token(step_edit_values(step)))
+    db.session.commit()
+    response = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
+    assert response.status_code == 200 and response.headers["ETag"] != first.headers["ETag"]
+    assert response.get_data(as_text=True) != first.get_data(as_text=True)
+
+
+def test_validators_of_large_ids(client, published, make_measure):
+    """The assignments' checksum multiplies ids: it must not overflow PostgreSQL's integer."""
+    from tracker.models import Division
+
+    division = Division(id=70_000, organization_id=published.org.id, name="กองใหญ่", position=99)
+    db.session.add(division)
+    db.session.flush()
+    measure = make_measure(published.org, indicator=5, steps=[])
+    db.session.add(Step(id=40_000, organization_id=published.org.id, measure_id=measure.id, position=1, text="ก",
+                        due_date=date(2026, 9, 30), divisions=[division]))
+    db.session.commit()
+    assert client.get(PAGE).status_code == 200
+
+
+def test_a_new_day_changes_the_validators(client, published, app, monkeypatch):
+    """Which steps are late depends on the day: yesterday's page is not today's."""
+    monkeypatch.setitem(app.config, "FIXED_TODAY", date(2026, 6, 30))
+    first = client.get(PAGE)
+    monkeypatch.setitem(app.config, "FIXED_TODAY", date(2026, 7, 1))  # m1's second step is late from today
+    assert client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    assert client.get(PAGE).get_data(as_text=True) != first.get_data(as_text=True)
+
+
+def test_an_unchanged_page_is_not_built_again(client, published, count_queries):
+    """The page as published is kept (per process) under its validators: a visitor
+    without them reads only what the validators need."""
+    def used():
+        with count_queries() as counter:
+            response = client.get(PAGE)
+        assert response.status_code == 200
+        return counter.count, response.get_data(as_text=True)
+
+    (built, page), (again, same) = used(), used()
+    assert same == page and again < built and again <= 4
+    publishing.set_note_hidden(published.admin, published.org, published.m9.steps[0].updates[0].id, True)
+    db.session.commit()
+    changed, other = used()
+    assert changed == built and other != page
 
 
 def test_the_page_takes_a_fixed_number_of_queries(client, published, make_measure, make_progress, count_queries):

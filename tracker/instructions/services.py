@@ -1,6 +1,7 @@
 """Writing instructions and answering them: permissions, files, audit and notices, in the caller's transaction."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -200,7 +201,10 @@ def answer_instruction(
 
 # --- reading ---------------------------------------------------------------------------
 
+@functools.cache
 def thread_options() -> tuple:
+    """What a thread shows, as loader options (built once: they are immutable, and building
+    them took as long as the query on a step page without instructions)."""
     return (
         selectinload(Instruction.author),
         selectinload(Instruction.divisions),

@@ -13,13 +13,24 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..ita import INDICATOR_NUMBERS, StepStatus, WorkGroup, below_pass_mark
 from ..orgs.models import Division
 from ..orgs.services import divisions_of
 from ..thai import fiscal_year as fiscal_year_of
-from .models import Assessment, IndicatorScore, Measure, ProgressUpdate, ProgressWithdrawal, Step, step_divisions
+from ..auth.models import User
+from .models import (
+    Assessment,
+    DueDateChange,
+    IndicatorScore,
+    Measure,
+    ProgressUpdate,
+    ProgressWithdrawal,
+    Step,
+    step_divisions,
+)
 from .status import (
     DUE_SOON_DAYS,
     MeasureState,
@@ -107,10 +118,13 @@ def load_steps(
         ids = list(division_ids)
         if not ids:
             return []
-        query = query.where(
-            Step.id.in_(sa.select(step_divisions.c.step_id).where(step_divisions.c.division_id.in_(ids)))
-        )
+        query = query.where(assigned_to(ids))
     return list(db.session.scalars(query).unique())
+
+
+def assigned_to(division_ids: Iterable[int]):
+    """SQL condition: a step assigned to one of `division_ids`."""
+    return Step.id.in_(sa.select(step_divisions.c.step_id).where(step_divisions.c.division_id.in_(list(division_ids))))
 
 
 def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
@@ -126,7 +140,7 @@ def last_update_times(step_ids: Sequence[int]) -> dict[int, datetime]:
 
 
 def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
-    """The newest progress update of each step, with its author and evidence loaded."""
+    """The newest progress update of each step, with its author's name loaded (one query)."""
     if not step_ids:
         return {}
     newest = (
@@ -137,9 +151,55 @@ def latest_updates(step_ids: Sequence[int]) -> dict[int, ProgressUpdate]:
     updates = db.session.scalars(
         sa.select(ProgressUpdate)
         .where(ProgressUpdate.id.in_(newest))
-        .options(selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
+        .options(joinedload(ProgressUpdate.author).load_only(User.id, User.display_name))
     )
     return {u.step_id: u for u in updates}
+
+
+def measure_with_steps(organization_id: int, measure_id: int) -> Measure | None:
+    """A measure of the organization with its steps, their divisions and its assessment (one query)."""
+    return db.session.scalars(
+        sa.select(Measure)
+        .where(Measure.organization_id == organization_id, Measure.id == measure_id)
+        .options(joinedload(Measure.steps).joinedload(Step.divisions), joinedload(Measure.assessment))
+    ).unique().first()
+
+
+def indicator_score(assessment_id: int, number: int) -> IndicatorScore | None:
+    """One indicator of an assessment (its score and analysis)."""
+    return db.session.scalars(
+        sa.select(IndicatorScore).where(IndicatorScore.assessment_id == assessment_id, IndicatorScore.number == number)
+    ).first()
+
+
+def step_with_history(organization_id: int, step_id: int) -> Step | None:
+    """A step of the organization with what its page shows, in two queries whatever its
+    history: the step with its measure, divisions and due date changes (and who made
+    them); its entries, newest first, with their authors, withdrawals and files."""
+    names_only = (User.id, User.display_name)
+    step = db.session.scalars(
+        sa.select(Step)
+        .where(Step.organization_id == organization_id, Step.id == step_id)
+        .options(
+            joinedload(Step.measure),
+            joinedload(Step.divisions),
+            joinedload(Step.due_date_changes).joinedload(DueDateChange.changed_by).load_only(*names_only),
+        )
+    ).unique().first()
+    if step is None:
+        return None
+    updates = db.session.scalars(
+        sa.select(ProgressUpdate)
+        .where(ProgressUpdate.step_id == step.id)
+        .options(
+            joinedload(ProgressUpdate.author).load_only(*names_only),
+            joinedload(ProgressUpdate.withdrawal).joinedload(ProgressWithdrawal.withdrawn_by).load_only(*names_only),
+            joinedload(ProgressUpdate.evidence),
+        )
+        .order_by(ProgressUpdate.id.desc())
+    ).unique().all()
+    set_committed_value(step, "updates", list(updates))
+    return step
 
 
 def progress_update_in_org(update_id: int, organization_id: int) -> ProgressUpdate | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import admin_required
@@ -13,8 +12,8 @@ from ..clock import utcnow
 from ..errors import DomainError, InvalidFields, NotFound, PermissionDenied, show_on_form
 from ..exports import download, requested_format
 from ..forms import status_for
+from ..input import parse_id
 from ..orgs.services import divisions_in_use
-from ..scoping import get_in_org_or_404
 from ..thai import fiscal_year as fiscal_year_of
 from ..thai import fiscal_year_bounds, format_date_numeric
 from ..web.current import organization_today
@@ -22,7 +21,7 @@ from . import carryover, editing, exports, queries, services, status, withdrawal
 from .downloads import send_file_of_organization
 from .filters import read_filters
 from .forms import MeasureForm, ProgressForm, StepForm, WithdrawForm
-from .models import Evidence, Measure, ProgressUpdate, Step
+from .models import Evidence, Measure, Step
 from .policy import can_update_step
 
 bp = Blueprint("measures", __name__)
@@ -62,12 +61,11 @@ def step_list():
 # --- a measure ------------------------------------------------------------------
 
 def _load_measure(measure_id: int) -> Measure:
-    return get_in_org_or_404(
-        Measure,
-        measure_id,
-        current_user.organization_id,
-        selectinload(Measure.steps).selectinload(Step.divisions),
-    )
+    key = parse_id(measure_id)
+    measure = queries.measure_with_steps(current_user.organization_id, key) if key is not None else None
+    if measure is None:
+        abort(404)
+    return measure
 
 
 @bp.route("/measures/<int:measure_id>")
@@ -83,7 +81,7 @@ def measure_detail(measure_id: int):
         today=today,
         progress=status.mean_progress(f.percent for f in facts),
         state=status.measure_state(facts, today),
-        indicator=assessment.indicator(measure.indicator_number) if assessment else None,
+        indicator=queries.indicator_score(assessment.id, measure.indicator_number) if assessment else None,
         assessment=assessment,
         latest=queries.latest_updates([s.id for s in measure.steps]),
         status=status,
@@ -93,17 +91,11 @@ def measure_detail(measure_id: int):
 # --- a step and its progress -------------------------------------------------------
 
 def _load_step(step_id: int) -> Step:
-    return get_in_org_or_404(
-        Step,
-        step_id,
-        current_user.organization_id,
-        selectinload(Step.divisions),
-        selectinload(Step.measure),
-        selectinload(Step.updates).selectinload(ProgressUpdate.evidence),
-        selectinload(Step.updates).selectinload(ProgressUpdate.author),
-        selectinload(Step.updates).selectinload(ProgressUpdate.withdrawal),
-        selectinload(Step.due_date_changes),
-    )
+    key = parse_id(step_id)
+    step = queries.step_with_history(current_user.organization_id, key) if key is not None else None
+    if step is None:
+        abort(404)
+    return step
 
 
 def _progress_form(step: Step, today) -> ProgressForm:

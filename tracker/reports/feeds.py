@@ -5,7 +5,9 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -18,9 +20,11 @@ from ..auth.models import Role, User
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from ..ita import INDICATOR_NAMES, StepStatus
-from ..measures.queries import load_steps
+from ..measures.models import Measure, Step, step_divisions
+from ..measures.queries import assigned_to
+from ..orgs.models import Division
 from ..timeutil import org_timezone, utcnow
-from ..urls import external_url
+from ..urls import external_url, external_urls
 from . import wording
 from .calendar_feed import FeedEvent, build_calendar
 from .models import CalendarFeed, FeedScope
@@ -125,35 +129,80 @@ def subscribe_links(feed: CalendarFeed) -> dict[str, str]:
     }
 
 
+@dataclass
+class FeedStep:
+    """A step as its calendar event shows it."""
+
+    id: int
+    due_date: date
+    number: int
+    text: str
+    status: StepStatus
+    percent: int
+    updated_at: datetime
+    indicator_number: int
+    measure_title: str
+    divisions: list[str]
+
+
+def feed_steps(organization_id: int, division_ids: Iterable[int] | None = None) -> list[FeedStep]:
+    """The steps a feed shows (not those carried into the next year: their work, and
+    their date, live in the next year's step), as columns in one query: the
+    organization's, or those assigned to `division_ids`."""
+    query = (
+        sa.select(Step.id, Step.due_date, Step.position, Step.text, Step.status, Step.percent, Step.updated_at,
+                  Measure.indicator_number, Measure.title, Division.name)
+        .join(Measure, Measure.id == Step.measure_id)
+        .outerjoin(step_divisions, step_divisions.c.step_id == Step.id)
+        .outerjoin(Division, Division.id == step_divisions.c.division_id)
+        .where(Step.organization_id == organization_id, Step.status != StepStatus.CARRIED)
+        .order_by(Step.id, Division.position, Division.id)
+    )
+    if division_ids is not None:
+        ids = list(division_ids)
+        if not ids:
+            return []
+        query = query.where(assigned_to(ids))
+    steps: dict[int, FeedStep] = {}
+    for step_id, due, position, text, status, percent, updated_at, indicator, title, division in db.session.execute(query):
+        step = steps.get(step_id)
+        if step is None:
+            step = steps[step_id] = FeedStep(step_id, due, position, text, status, percent, updated_at, indicator,
+                                             title, [])
+        if division is not None:
+            step.divisions.append(division)
+    return list(steps.values())
+
+
 def feed_calendar(feed: CalendarFeed) -> bytes:
-    """The .ics content of a feed (two queries for the steps)."""
+    """The .ics content of a feed (one query for the steps, and one for the divisions of a "mine" feed's owner)."""
     user = feed.user
     if feed.scope == FeedScope.ORGANIZATION:
-        steps = load_steps(feed.organization_id)
+        steps = feed_steps(feed.organization_id)
         name = f"ITA: {user.organization.name}"
         about = wording.FEED_ORGANIZATION_ABOUT
     else:
-        steps = load_steps(feed.organization_id, division_ids=user.division_ids)
+        steps = feed_steps(feed.organization_id, division_ids=user.division_ids)
         name = f"ITA: {wording.FEED_MINE_NAME}"
         about = wording.FEED_MINE_ABOUT
     host = external_url("main.home").split("://", 1)[1].split("/", 1)[0]
+    urls = external_urls("measures.step_detail", ({"step_id": step.id} for step in steps))
     events = [
         FeedEvent(
             uid=f"ita-step-{step.id}@{host}",
             due=step.due_date,
-            indicator_number=step.measure.indicator_number,
-            indicator_name=INDICATOR_NAMES.get(step.measure.indicator_number, ""),
-            measure_title=step.measure.title,
+            indicator_number=step.indicator_number,
+            indicator_name=INDICATOR_NAMES.get(step.indicator_number, ""),
+            measure_title=step.measure_title,
             step_number=step.number,
             step_text=step.text,
-            divisions=tuple(d.name for d in step.divisions),
+            divisions=tuple(step.divisions),
             status_text=wording.STEP_STATUS[step.status],
             percent=step.percent,
-            done=step.is_done,
-            url=external_url("measures.step_detail", step_id=step.id),
+            done=step.status == StepStatus.DONE,
+            url=url,
             changed_at=step.updated_at,
         )
-        for step in steps
-        if step.status != StepStatus.CARRIED  # its work, and its date, live in the next year's step
+        for step, url in zip(steps, urls)
     ]
     return build_calendar(name, about, events, timezone_name=org_timezone(user.organization))

@@ -1,7 +1,10 @@
 """The public progress page (no sign-in) and the admins' pages that decide what it shows."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import threading
+from collections import OrderedDict
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,25 +42,59 @@ def years(slug: str):
         )
 
 
+class RenderedPages:
+    """Public pages as last built, under their validators: the same for every visitor until
+    the data, the day or the code changes (per process, the most recently used kept)."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            html = self.pages.get(key)
+            if html is not None:
+                self.pages.move_to_end(key)
+            return html
+
+    def put(self, key: tuple, html: str) -> None:
+        with self.lock:
+            self.pages[key] = html
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def rendered_pages() -> RenderedPages:
+    return current_app.extensions.setdefault("public_pages", RenderedPages())
+
+
 @bp.get("/<slug>/<int:fiscal_year>")
 def progress(slug: str, fiscal_year: int):
     """The measures of a year, for anyone: 404 unless the organization publishes them."""
     org, page = publishing.published_organization(slug)
-    version = publishing.page_version(org, page, fiscal_year)
+    today = org_today(org)
+    years = fiscal_years_with_measures(org.id)
+    version = publishing.page_version(org, page, fiscal_year, today, years)
     if not is_resource_modified(request.environ, etag=version.etag, last_modified=version.last_modified):
         return cacheable(Response(status=304), version)
-    data = publishing.public_progress(org, fiscal_year, org_today(org), page)
-    # An official Thai publication, whatever language the visitor's browser asks for.
-    with force_locale("th"):
-        html = render_template(
-            "reports/public.html",
-            org=org,
-            data=data,
-            report=data.report,
-            n=Numbers(),
-            w=wording,
-            years=fiscal_years_with_measures(org.id),
-        )
+    key = (org.id, fiscal_year, version.etag)
+    html = rendered_pages().get(key)
+    if html is None:
+        data = publishing.public_progress(org, fiscal_year, today, page)
+        # An official Thai publication, whatever language the visitor's browser asks for.
+        with force_locale("th"):
+            html = render_template(
+                "reports/public.html",
+                org=org,
+                data=data,
+                report=data.report,
+                n=Numbers(),
+                w=wording,
+                years=years,
+            )
+        rendered_pages().put(key, html)
     return cacheable(Response(html, mimetype="text/html"), version)
 
 

@@ -14,7 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,10 +25,10 @@ from ..auth.models import User
 from ..auth.permissions import ensure_admin_of
 from ..errors import NotFound
 from ..extensions import db
-from ..measures.models import Evidence, Measure, ProgressUpdate, ProgressWithdrawal, Step
+from ..measures.models import Evidence, Measure, ProgressUpdate, ProgressWithdrawal, Step, step_divisions
 from ..measures.queries import not_withdrawn
 from ..orgs.models import Division, Organization
-from ..timeutil import utcnow
+from ..timeutil import org_timezone, utcnow
 from . import wording
 from .masking import mask_personal_data
 from .models import ApprovedNote, HiddenNote, PublicPage
@@ -113,8 +114,10 @@ def _people(organization_id: int) -> list[str]:
     )
 
 
-def page_version(org: Organization, page: PublicPage, fiscal_year: int) -> PageVersion:
-    """Cache validators computed from the data the page shows, in two queries.
+def page_version(org: Organization, page: PublicPage, fiscal_year: int, today: date, years: Iterable[int]
+                 ) -> PageVersion:
+    """Cache validators computed from the data the page shows, the day it is shown on
+    (which steps are late) and the `years` it links to, in two queries.
 
     Raises NotFound when the year has no measures.
     """
@@ -122,6 +125,8 @@ def page_version(org: Organization, page: PublicPage, fiscal_year: int) -> PageV
         Measure.organization_id == org.id, Measure.fiscal_year == fiscal_year
     )
     in_measures = (Measure.organization_id == org.id, Measure.fiscal_year == fiscal_year)
+    # Assigning other divisions writes nothing in the step's row: the assignments count themselves.
+    assigned = step_divisions.c.step_id.in_(in_year)
     figures = db.session.execute(
         sa.select(
             sa.select(sa.func.count(Measure.id)).where(*in_measures).scalar_subquery(),
@@ -135,21 +140,28 @@ def page_version(org: Organization, page: PublicPage, fiscal_year: int) -> PageV
             sa.select(sa.func.count(Evidence.id))
             .where(Evidence.organization_id == org.id, Evidence.is_public.is_(True))
             .scalar_subquery(),
+            sa.select(sa.func.count()).where(assigned).scalar_subquery(),
+            sa.select(sa.func.sum(step_divisions.c.division_id)).where(assigned).scalar_subquery(),
+            # In 64 bits: the product of two ids overflows PostgreSQL's integer at scale.
+            sa.select(sa.func.sum(sa.cast(step_divisions.c.step_id, sa.BigInteger) * step_divisions.c.division_id))
+            .where(assigned).scalar_subquery(),
         )
     ).one()
-    measures, measures_changed, steps, steps_changed, updates, updated, public_files = figures
+    measures, measures_changed, steps, steps_changed, updates, updated, public_files, *assignments = figures
     if not measures:
         raise NotFound(_l("There are no measures for fiscal year %(year)s.", year=fiscal_year))
     people = _people(org.id)
+    tz_name = org_timezone(org)
     fingerprint = "|".join(
         str(part)
         for part in (
-            PAGE_FORMAT, org.id, org.name, fiscal_year, page.changed_at, measures, measures_changed,
-            steps, steps_changed, updates, updated, public_files, *people,
+            PAGE_FORMAT, org.id, org.name, tz_name, today, fiscal_year, page.changed_at, measures, measures_changed,
+            steps, steps_changed, updates, updated, public_files, *assignments, tuple(years), *people,
         )
     )
+    day_began = datetime.combine(today, time(), tzinfo=ZoneInfo(tz_name))
     moments = [m for m in (page.changed_at, measures_changed, steps_changed, updated, org.created_at) if m]
-    last_modified = max(_aware(m) for m in moments).replace(microsecond=0)
+    last_modified = max([_aware(m) for m in moments] + [day_began.astimezone(timezone.utc)]).replace(microsecond=0)
     return PageVersion(hashlib.sha256(fingerprint.encode()).hexdigest()[:32], last_modified)
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import thai
 from ..audit.services import record
@@ -75,14 +75,15 @@ def _year_steps(organization_id: int, fiscal_year: int) -> sa.Select:
 
 
 def load_measures(organization_id: int, fiscal_year: int) -> list[Measure]:
-    """The measures of a fiscal year with their steps and the steps' divisions (three queries)."""
+    """The measures of a fiscal year with their steps and the steps' divisions (one query:
+    joined rather than three "IN (...)" queries, which cost more than the rows here)."""
     return list(
         db.session.scalars(
             sa.select(Measure)
             .where(Measure.organization_id == organization_id, Measure.fiscal_year == fiscal_year)
-            .options(selectinload(Measure.steps).selectinload(Step.divisions))
+            .options(joinedload(Measure.steps).joinedload(Step.divisions))
             .order_by(Measure.indicator_number, Measure.position, Measure.id)
-        )
+        ).unique()
     )
 
 
