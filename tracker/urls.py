@@ -31,12 +31,9 @@ def _adapter() -> MapAdapter:
 
 
 def external_urls(endpoint: str, values: Iterable[Mapping[str, Any]]) -> list[str]:
-    """`external_url(endpoint, **v)` for each `v` of `values`, in one request context
-    (building the context is most of the cost of one link)."""
-    base = current_app.config["APP_BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        paths = [url_for(endpoint, **v) for v in values]
-    return [base + path if not path.startswith("http") else path for path in paths]
+    """`external_url(endpoint, **v)` for each `v` of `values`."""
+    adapter = _adapter()
+    return [adapter.build(endpoint, dict(v), force_external=True) for v in values]
 
 
 def base_url_problem(config: Mapping, opened_host: str) -> str | None:
