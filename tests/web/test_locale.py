@@ -46,3 +46,12 @@ def test_jobs_use_thai_unless_forced(app):
         with force_locale("en"):
             assert label(WorkGroup.OVERDUE) == "Overdue"
         assert label(WorkGroup.OVERDUE) == "เกินกำหนด"
+
+
+def test_template_translations_escape_their_values_and_format_always(app):
+    with app.test_request_context("/"), force_locale("en"):
+        page = render_template_string(
+            "{{ _('Step %(number)s', number=value) }}|{{ ngettext('%(num)d day late', '%(num)d days late', 1) }}"
+            "|{{ gettext('Overdue') }}|{{ _('100%%') }}",
+            value="<b>")
+        assert page == "Step &lt;b&gt;|1 day late|Overdue|100%"

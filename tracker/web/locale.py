@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from .. import i18n, text, thai
 from ..timeutil import org_timezone
@@ -79,6 +81,24 @@ def _translate(template: str, params) -> str:
     return translate(template, **params) if params else translate(template)
 
 
+@pass_context
+def _jinja_gettext(context, string: str, **variables) -> str:
+    """Jinja's "newstyle" gettext (escaped, always %-formatted), without its two `context.call`s a string."""
+    words = current_language().translations.ugettext(string)
+    if context.eval_ctx.autoescape:
+        words = Markup(words)
+    return words % variables
+
+
+@pass_context
+def _jinja_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    words = current_language().translations.ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        words = Markup(words)
+    return words % variables
+
+
 def install_jinja_translations(app: Flask) -> None:
     """Templates translate through the kept translations (Flask-Babel's own callables look them up each time)."""
     app.jinja_env.install_gettext_callables(
@@ -88,6 +108,8 @@ def install_jinja_translations(app: Flask) -> None:
         pgettext=lambda c, s: current_language().translations.upgettext(c, s),
         npgettext=lambda c, s, p, n: current_language().translations.unpgettext(c, s, p, n),
     )
+    # `_` is otherwise an alias that looks `gettext` up in the context at every call.
+    app.jinja_env.globals.update(_=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext)
 
 
 def init_app(app: Flask) -> None:
