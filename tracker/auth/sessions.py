@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from .clients import Client
@@ -41,10 +41,14 @@ def load_session(token: str, *, now: datetime, idle: timedelta,
     last_seen_at is written at most every `touch_every`, not on every request."""
     if not token:
         return None, False
+    # Every signed-in page shows the organization (footer, time zone) and asks
+    # for the memberships (the menu's "My work"): loaded here, in the same query.
     record = db.session.scalars(
-        sa.select(UserSession).join(UserSession.user).options(contains_eager(UserSession.user))
+        sa.select(UserSession).join(UserSession.user)
+        .options(contains_eager(UserSession.user).options(
+            joinedload(User.organization, innerjoin=True), joinedload(User.memberships)))
         .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    ).unique().first()
     if record is None:
         return None, False
     if is_expired(record, now=now, idle=idle) or not record.user.active:
