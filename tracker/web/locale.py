@@ -56,14 +56,13 @@ def current_language() -> Language:
     """
     if not has_app_context():
         return Language(None, get_translations())
-    babel_context = g.get("_flask_babel")
-    locale = getattr(babel_context, "babel_locale", None)
-    kept = g.get("_tracker_language")
-    if kept is not None and locale is not None and kept.locale is locale:
+    request_globals = g._get_current_object()  # once, not through the proxy at each look-up
+    kept = getattr(request_globals, "_tracker_language", None)
+    if kept is not None and kept.locale is getattr(getattr(request_globals, "_flask_babel", None), "babel_locale", None):
         return kept
     translations = get_translations()  # sets Flask-Babel's locale when it had none
     kept = Language(get_locale(), translations)
-    g._tracker_language = kept
+    request_globals._tracker_language = kept
     return kept
 
 
