@@ -55,3 +55,24 @@ def test_template_translations_escape_their_values_and_format_always(app):
             "|{{ gettext('Overdue') }}|{{ _('100%%') }}",
             value="<b>")
         assert page == "Step &lt;b&gt;|1 day late|Overdue|100%"
+
+
+def test_phrases_kept_for_the_request_are_those_of_their_language_escaping_and_values(app, monkeypatch):
+    from markupsafe import Markup
+
+    from tracker.web import locale
+
+    monkeypatch.setattr(locale, "MAX_PHRASES", 3)
+    with app.test_request_context("/"), force_locale("en"):
+        template = "{{ _('Step %(number)s', number=value) }}"
+        assert render_template_string(template, value="<b>") == "Step &lt;b&gt;"
+        assert render_template_string(template, value=Markup("<b>")) == "Step <b>"  # not the kept "<b>"
+        assert render_template_string(template, value="<b>") == "Step &lt;b&gt;"
+        for n in range(10):  # more than MAX_PHRASES: the kept ones are dropped, the words stay right
+            assert render_template_string(template, value=n) == f"Step {n}"
+        assert len(current_language().phrases) <= 3
+        assert render_template_string("{% autoescape false %}{{ _('Step %(number)s', number='<b>') }}{% endautoescape %}") \
+            == "Step <b>"
+        with force_locale("th"):
+            assert render_template_string(template, value=1) != "Step 1"
+        assert render_template_string(template, value=1) == "Step 1"

@@ -38,12 +38,15 @@ def organization_timezone() -> str:
 class Language:
     """The current locale's name and translations, looked up once per request."""
 
-    __slots__ = ("locale", "name", "translations")
+    __slots__ = ("locale", "name", "translations", "phrases")
 
     def __init__(self, locale, translations) -> None:
         self.locale = locale
         self.name = str(locale or "th")
         self.translations = translations
+        # Template phrases already formatted in this request ("Step 3", "Indicator 7"),
+        # by message, escaping and values: a long list repeats the same few.
+        self.phrases: dict[tuple, str] = {}
 
 
 def current_language() -> Language:
@@ -80,22 +83,47 @@ def _translate(template: str, params) -> str:
     return translate(template, **params) if params else translate(template)
 
 
+# Values whose text is all there is to them (a Markup, a lazy string or a date is not kept).
+_PLAIN_VALUES = frozenset({int, str})
+# A job renders thousands of e-mails in one application context: the phrases kept stay few.
+MAX_PHRASES = 20_000
+
+
+def _phrase(language: Language, key: tuple, values: dict, make) -> str:
+    if all(type(value) in _PLAIN_VALUES for value in values.values()):
+        found = language.phrases.get(key)
+        if found is None:
+            if len(language.phrases) >= MAX_PHRASES:
+                language.phrases.clear()
+            found = language.phrases[key] = make()
+        return found
+    return make()
+
+
 @pass_context
 def _jinja_gettext(context, string: str, **variables) -> str:
     """Jinja's "newstyle" gettext (escaped, always %-formatted), without its two `context.call`s a string."""
-    words = current_language().translations.ugettext(string)
-    if context.eval_ctx.autoescape:
-        words = Markup(words)
-    return words % variables
+    language = current_language()
+    autoescape = context.eval_ctx.autoescape
+
+    def make() -> str:
+        words = language.translations.ugettext(string)
+        return (Markup(words) if autoescape else words) % variables
+
+    return _phrase(language, (string, autoescape, *variables.items()), variables, make)
 
 
 @pass_context
 def _jinja_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    words = current_language().translations.ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        words = Markup(words)
-    return words % variables
+    language = current_language()
+    autoescape = context.eval_ctx.autoescape
+
+    def make() -> str:
+        words = language.translations.ungettext(singular, plural, num)
+        return (Markup(words) if autoescape else words) % variables
+
+    return _phrase(language, (singular, plural, num, autoescape, *variables.items()), variables, make)
 
 
 def install_jinja_translations(app: Flask) -> None:
