@@ -9,7 +9,7 @@ from ..exports import download, requested_format
 from ..i18n import format_fiscal_year
 from ..instructions.services import unanswered_by_division
 from ..ita import MeasureState, WorkGroup
-from ..labels import INDICATOR_NAMES
+from ..labels import indicator_name
 from ..measures import queries
 from ..measures.exports import division_columns, step_columns
 from ..measures.filters import read_filters
@@ -63,7 +63,7 @@ def overview():
         summary=summary,
         history=history,
         indicator_chart=charts.indicator_chart(
-            summary, lambda n: str(INDICATOR_NAMES[n]), lambda n: steps_link(indicator=n)
+            summary, indicator_name, lambda n: steps_link(indicator=n)
         ),
         trend_chart=charts.trend_chart(history, format_fiscal_year),
         steps_link=steps_link,
