@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from tracker import create_app  # noqa: E402
+from tracker import create_app, tune_garbage_collection  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Division, Measure, Organization, ProgressUpdate, Role, Step, StepStatus, User  # noqa: E402
 from tracker.timeutil import utcnow  # noqa: E402
@@ -107,6 +107,7 @@ def main() -> int:
 
         flask_migrate.upgrade()
         engine = db.engine
+    tune_garbage_collection()  # as wsgi.py does for gunicorn
     for count in args.measures:
         with app.app_context():
             measure_id, head, executive = build(count)

@@ -40,3 +40,21 @@ def test_production_cookies_are_secure(tmp_path):
 def test_wsgi_module_starts_no_scheduler():
     source = (Path(__file__).parent.parent / "wsgi.py").read_text()
     assert "scheduler" not in source.split('"""')[-1].lower()
+
+
+def test_the_server_process_tunes_garbage_collection():
+    """wsgi.py (gunicorn, the scheduler) keeps start-up objects out of collections and collects less often."""
+    import gc
+
+    from tracker import GC_THRESHOLDS, tune_garbage_collection
+
+    wsgi_source = (Path(__file__).resolve().parent.parent / "wsgi.py").read_text(encoding="utf-8")
+    assert "tune_garbage_collection()" in wsgi_source
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collection()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

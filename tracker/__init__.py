@@ -79,6 +79,25 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     return app
 
 
+# Python's cyclic garbage collector runs after every 700 new objects by default;
+# a page of a thousand rows makes tens of thousands (ORM rows, template output)
+# and each full collection walks every object of the process, the application's
+# modules and compiled templates included.
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def tune_garbage_collection() -> None:
+    """For a server process, once the application is built: what exists now
+    (modules, the URL map, compiled templates) is kept out of every later
+    collection (`gc.freeze`), and collections run less often. The profile of
+    the dashboard of 1,000 measures showed a third of its CPU time in them."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def trust_proxies(app: Flask) -> None:
     """Behind a reverse proxy every request comes from the proxy's address: with
     PROXY_FIX_X_FOR = the number of proxies in front, the client's address

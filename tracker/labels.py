@@ -167,11 +167,33 @@ TARGET_TYPE_LABELS = {
 }
 
 
+_LABEL_TABLES = (ROLE_LABELS, STEP_STATUS_LABELS, WORK_GROUP_LABELS, MEASURE_STATE_LABELS, ORG_KIND_LABELS)
+# The words of each label in each language, found once: a page of a thousand
+# rows asks for the same few labels thousands of times.
+_translated: dict[tuple[str, object], str] = {}
+
+
+def _in_current_language(key: object, lazy) -> str:
+    from .i18n import current_locale
+
+    found = (current_locale(), key)
+    try:
+        return _translated[found]
+    except KeyError:
+        words = _translated[found] = str(lazy)
+        return words
+
+
 def label(value) -> str:
-    for table in (ROLE_LABELS, STEP_STATUS_LABELS, WORK_GROUP_LABELS, MEASURE_STATE_LABELS, ORG_KIND_LABELS):
+    for table in _LABEL_TABLES:
         if value in table:
-            return str(table[value])
+            return _in_current_language(value, table[value])
     return str(value)
+
+
+def indicator_name(number) -> str:
+    lazy = INDICATOR_NAMES.get(number)
+    return str(number) if lazy is None else _in_current_language(("indicator", number), lazy)
 
 
 def colour(value) -> str:
@@ -191,7 +213,7 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: str(ROLE_LABELS.get(role, role)),
         label=label,
         colour=colour,
-        indicator_name=lambda number: str(INDICATOR_NAMES.get(number, number)),
+        indicator_name=indicator_name,
         action_label=action_label,
         target_label=target_label,
     )

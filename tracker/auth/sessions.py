@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from .clients import Client
@@ -29,6 +30,20 @@ def start_session(user: User, *, remember: bool, client: Client, now: datetime, 
     return record
 
 
+@cache
+def _session_query() -> sa.Select:
+    """The query of every signed-in request, built once (its options cost more than running it).
+
+    Every signed-in page shows the organization (footer, time zone) and asks
+    for the memberships (the menu's "My work"): loaded here, in the same query."""
+    return (
+        sa.select(UserSession).join(UserSession.user)
+        .options(contains_eager(UserSession.user).options(
+            joinedload(User.organization, innerjoin=True), joinedload(User.memberships)))
+        .where(UserSession.token_hash == sa.bindparam("token_hash"))
+    )
+
+
 def is_expired(record: UserSession, *, now: datetime, idle: timedelta) -> bool:
     """Past the absolute limit, or (unless remembered) unused for longer than `idle`."""
     return now >= record.expires_at or (not record.remember and now - record.last_seen_at >= idle)
@@ -41,10 +56,7 @@ def load_session(token: str, *, now: datetime, idle: timedelta,
     last_seen_at is written at most every `touch_every`, not on every request."""
     if not token:
         return None, False
-    record = db.session.scalars(
-        sa.select(UserSession).join(UserSession.user).options(contains_eager(UserSession.user))
-        .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    record = db.session.scalars(_session_query(), {"token_hash": token_hash(token)}).unique().first()
     if record is None:
         return None, False
     if is_expired(record, now=now, idle=idle) or not record.user.active:

@@ -9,7 +9,7 @@ from ..exports import download, requested_format
 from ..i18n import format_fiscal_year
 from ..instructions.services import unanswered_by_division
 from ..ita import MeasureState, WorkGroup
-from ..labels import INDICATOR_NAMES
+from ..labels import indicator_name
 from ..measures import queries
 from ..measures.exports import division_columns, step_columns
 from ..measures.filters import read_filters
@@ -27,7 +27,8 @@ def my_work():
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
     division_ids = current_user.division_ids
-    lines = queries.my_work(current_user.organization_id, division_ids, filters.fiscal_year, today) if division_ids else []
+    lines = queries.my_work(current_user.organization_id, division_ids, filters.fiscal_year, today,
+                            divisions=filters.divisions) if division_ids else []
     groups = [(group, [line for line in lines if line.group == group]) for group in WorkGroup]
     # Carried-over steps are no work of this year: shown only when looking back at their year.
     groups = [(group, items) for group, items in groups if items or group != WorkGroup.CARRIED]
@@ -47,10 +48,11 @@ def overview():
     """What the deputy clerk needs to see: what is late, where, by how much, and the trend."""
     today = organization_today()
     filters = read_filters(request.args, current_user.organization_id, today)
-    summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id)
+    history = queries.assessment_history(current_user.organization_id)
+    summary = queries.summarize(current_user.organization_id, filters.fiscal_year, today, division_id=filters.division_id,
+                                divisions=filters.divisions, assessments=history)
     if (fmt := requested_format()) and request.args.get("list") in DASHBOARD_LISTS:
         return export_list(fmt, request.args["list"], summary)
-    history = queries.assessment_history(current_user.organization_id)
 
     def steps_link(**args) -> str:
         return url_for("measures.step_list", **filters.args(**args))
@@ -61,7 +63,7 @@ def overview():
         summary=summary,
         history=history,
         indicator_chart=charts.indicator_chart(
-            summary, lambda n: str(INDICATOR_NAMES[n]), lambda n: steps_link(indicator=n)
+            summary, indicator_name, lambda n: steps_link(indicator=n)
         ),
         trend_chart=charts.trend_chart(history, format_fiscal_year),
         steps_link=steps_link,

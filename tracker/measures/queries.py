@@ -77,19 +77,22 @@ def default_fiscal_year(organization_id: int, today: date, years: Sequence[int] 
     return earlier[0] if earlier else years[-1]
 
 
-def steps_query(organization_id: int) -> sa.Select:
+def steps_query(organization_id: int, *, join_divisions: bool = True) -> sa.Select:
     """Steps of the organization with their measure and divisions, in one query.
 
     Divisions are joined rather than loaded by a second "IN (...)" query, which
     SQLAlchemy splits every 500 steps: the count must not grow with the data.
+    Without `join_divisions` they are left to the caller (`attach_divisions`).
     """
-    return (
+    query = (
         sa.select(Step)
         .join(Step.measure)
         .where(Step.organization_id == organization_id)
-        .options(contains_eager(Step.measure), joinedload(Step.divisions))
-        .order_by(Step.due_date, Measure.indicator_number, Step.position)
+        .options(contains_eager(Step.measure))
+        # Step.id last: steps alike in the rest keep one order, whatever the query plan.
+        .order_by(Step.due_date, Measure.indicator_number, Step.position, Step.id)
     )
+    return query.options(joinedload(Step.divisions)) if join_divisions else query
 
 
 def load_steps(
@@ -98,13 +101,15 @@ def load_steps(
     *,
     division_ids: Iterable[int] | None = None,
     open_from_earlier_years: bool = False,
+    divisions: Iterable[Division] = (),
 ) -> list[Step]:
     """Steps of a fiscal year, optionally only those assigned to `division_ids`.
 
     With `open_from_earlier_years`, steps of earlier years that are not done
     are included too: unfinished work stays on the list until it is done.
     """
-    query = steps_query(organization_id)
+    # The divisions come from two small queries: joined here they would repeat each step's row per division.
+    query = steps_query(organization_id, join_divisions=False)
     if fiscal_year is not None:
         year_filter = Measure.fiscal_year == fiscal_year
         if open_from_earlier_years:
@@ -119,7 +124,29 @@ def load_steps(
         if not ids:
             return []
         query = query.where(assigned_to(ids))
-    return list(db.session.scalars(query).unique())
+    steps = list(db.session.scalars(query))
+    attach_divisions(steps, divisions)
+    return steps
+
+
+def attach_divisions(steps: Sequence[Step], known: Iterable[Division] = ()) -> None:
+    """Load the divisions of many steps in two queries, whatever their number
+    (one when `known`, the organization's divisions, holds them all)."""
+    if not steps:
+        return
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for step_id, division_id in db.session.execute(
+        sa.select(step_divisions.c.step_id, step_divisions.c.division_id)
+        .where(step_divisions.c.step_id.in_([s.id for s in steps]))
+    ):
+        assigned[step_id].append(division_id)
+    divisions = {d.id: d for d in known}
+    wanted = {d for ids in assigned.values() for d in ids} - divisions.keys()
+    if wanted:
+        divisions.update((d.id, d) for d in db.session.scalars(sa.select(Division).where(Division.id.in_(wanted))))
+    for step in steps:
+        mine = sorted((divisions[d] for d in assigned.get(step.id, ())), key=lambda d: (d.position, d.id))
+        set_committed_value(step, "divisions", mine)
 
 
 def assigned_to(division_ids: Iterable[int]):
@@ -220,9 +247,13 @@ def carried_successor(step: Step) -> Step | None:
     ).first()
 
 
-def assessment_for_measures(organization_id: int, fiscal_year: int) -> Assessment | None:
+def assessment_for_measures(organization_id: int, fiscal_year: int,
+                            among: Sequence[Assessment] | None = None) -> Assessment | None:
     """The assessment that the measures of `fiscal_year` answer: the one they
-    name, or else the latest assessment before that year."""
+    name, or else the latest assessment before that year.
+
+    `among`: the organization's assessments (`assessment_history`), when the
+    caller has them already; the one chosen is then not loaded again."""
     named = db.session.scalar(
         sa.select(Measure.assessment_id)
         .where(
@@ -232,6 +263,11 @@ def assessment_for_measures(organization_id: int, fiscal_year: int) -> Assessmen
         )
         .limit(1)
     )
+    if among is not None:
+        if named:
+            return next((a for a in among if a.id == named), None)
+        earlier = [a for a in among if a.fiscal_year < fiscal_year]
+        return max(earlier, key=lambda a: a.fiscal_year, default=None)
     query = sa.select(Assessment).options(selectinload(Assessment.indicators))
     if named:
         return db.session.scalars(query.where(Assessment.id == named)).first()
@@ -377,10 +413,12 @@ def step_lines(steps: Iterable[Step], today: date, window: int = DUE_SOON_DAYS) 
     return lines
 
 
-def my_work(organization_id: int, division_ids: Iterable[int], fiscal_year: int, today: date) -> list[StepLine]:
+def my_work(organization_id: int, division_ids: Iterable[int], fiscal_year: int, today: date,
+            divisions: Iterable[Division] = ()) -> list[StepLine]:
     """The steps of `division_ids` in `fiscal_year`, and unfinished ones of earlier
-    years, most urgent first (the My work page)."""
-    steps = load_steps(organization_id, fiscal_year, division_ids=division_ids, open_from_earlier_years=True)
+    years, most urgent first (the My work page). `divisions`: the organization's, if loaded already."""
+    steps = load_steps(organization_id, fiscal_year, division_ids=division_ids, open_from_earlier_years=True,
+                       divisions=divisions)
     return step_lines(steps, today)
 
 
@@ -402,10 +440,17 @@ def summarize(
     *,
     division_id: int | None = None,
     window: int = DUE_SOON_DAYS,
+    divisions: Sequence[Division] | None = None,
+    assessments: Sequence[Assessment] | None = None,
 ) -> Summary:
-    """Everything the dashboard shows for one fiscal year (optionally one division)."""
+    """Everything the dashboard shows for one fiscal year (optionally one division).
+
+    `divisions` (`divisions_of`) and `assessments` (`assessment_history`): what
+    the caller loaded already, so that the page does not load them twice."""
+    divisions = list(divisions) if divisions is not None else divisions_of(organization_id)
     steps = load_steps(
-        organization_id, fiscal_year, division_ids=[division_id] if division_id is not None else None
+        organization_id, fiscal_year, division_ids=[division_id] if division_id is not None else None,
+        divisions=divisions,
     )
     lines = step_lines(steps, today, window)
 
@@ -423,7 +468,7 @@ def summarize(
     ]
 
     division_lines = []
-    for division in divisions_of(organization_id):
+    for division in divisions:
         if division_id is not None and division.id != division_id:
             continue
         mine = [line for line in lines if any(d.id == division.id for d in line.step.divisions)]
@@ -441,7 +486,7 @@ def summarize(
             )
         )
 
-    assessment = assessment_for_measures(organization_id, fiscal_year)
+    assessment = assessment_for_measures(organization_id, fiscal_year, among=assessments)
     indicator_lines = []
     for number in INDICATOR_NUMBERS:
         score: IndicatorScore | None = assessment.indicator(number) if assessment else None
