@@ -390,13 +390,18 @@ def storage(database_url: str) -> dict | None:
             database = connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
             outbox = sum(connection.execute(sa.text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar()
                          for table in OUTBOX_TABLES)
+            # The sender drops a message's HTML once delivered: what a delivered day keeps.
+            html = connection.execute(sa.text("SELECT coalesce(sum(pg_column_size(body_html)), 0) FROM notifications")
+                                      ).scalar()
     finally:
         engine.dispose()
     from config import Config
 
     days = int(getattr(Config, "NOTIFICATION_RETENTION_DAYS", 400))
+    delivered = outbox - int(html)
     return {"database_mb": round(database / 2**20, 1), "one_day_of_emails_mb": round(outbox / 2**20, 1),
-            "retention_days": days, "outbox_at_retention_gb": round(outbox * days / 2**30, 1)}
+            "one_day_delivered_mb": round(delivered / 2**20, 1), "retention_days": days,
+            "outbox_at_retention_gb": round(delivered * days / 2**30, 1)}
 
 
 def time_sender(app, limit: int) -> float | None:
@@ -586,8 +591,9 @@ def summary(result: dict) -> str:
 def storage_lines(size: dict | None) -> list[str]:
     if not size:
         return []
-    return [f"- Database {size['database_mb']} MB; one day's e-mails (outbox, items, notices) "
-            f"{size['one_day_of_emails_mb']} MB: with {size['retention_days']} days of retention the e-mails kept "
+    return [f"- Database {size['database_mb']} MB; one day's e-mails (outbox, items, notices) take "
+            f"{size['one_day_of_emails_mb']} MB when decided and about {size['one_day_delivered_mb']} MB once "
+            f"delivered (the HTML is dropped): with {size['retention_days']} days of retention the e-mails kept "
             f"level off near {size['outbox_at_retention_gb']} GB (older delivered ones are deleted nightly)"]
 
 
