@@ -6,7 +6,6 @@ import pytest
 from tracker.extensions import db
 from tracker.measures.models import DueDateChange, Evidence, ProgressWithdrawal
 from tracker.models import Role
-from tests.helpers import TODAY
 
 _files = iter(range(1, 10_000))
 

@@ -10,7 +10,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tracker.extensions import db
 from tracker.reminders import lease, services
 from tracker.reminders.jobs import SendTime
-from tracker.reminders.models import Notification, ReminderPass, ReminderRun
+from tracker.reminders.models import Notification, ReminderRun
 from tracker.reminders.scheduler import DAILY_MISFIRE_GRACE_SECONDS, ReminderScheduler
 
 from .conftest import EXPECTED_TUESDAY, TUESDAY, bangkok
@@ -156,7 +156,7 @@ def test_jobs_run_at_the_organizations_time_and_late_runs_are_not_dropped(app, o
 def test_changed_settings_move_or_remove_the_daily_job(app, office, make_org):
     scheduler = ReminderScheduler(app, holder="server-a")
     built = scheduler.build()
-    other = make_org(timezone="Asia/Tokyo")
+    make_org(timezone="Asia/Tokyo")
     services.update_settings(office.org, office.people.admin, enabled=True, days_before="7", overdue_every=7,
                              escalate_from=14, digest_weekday=0, send_time="07:15")
     db.session.commit()
