@@ -390,7 +390,7 @@ def storage(database_url: str) -> dict | None:
             database = connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
             outbox = sum(connection.execute(sa.text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar()
                          for table in OUTBOX_TABLES)
-            # The sender drops a message's HTML once delivered: what a delivered day keeps.
+            # The nightly clean-up drops a delivered message's HTML after a week: what a delivered day keeps.
             html = connection.execute(sa.text("SELECT coalesce(sum(pg_column_size(body_html)), 0) FROM notifications")
                                       ).scalar()
     finally:
@@ -593,7 +593,7 @@ def storage_lines(size: dict | None) -> list[str]:
         return []
     return [f"- Database {size['database_mb']} MB; one day's e-mails (outbox, items, notices) take "
             f"{size['one_day_of_emails_mb']} MB when decided and about {size['one_day_delivered_mb']} MB once "
-            f"delivered (the HTML is dropped): with {size['retention_days']} days of retention the e-mails kept "
+            f"delivered (its HTML is dropped a week later): with {size['retention_days']} days of retention the e-mails kept "
             f"level off near {size['outbox_at_retention_gb']} GB (older delivered ones are deleted nightly)"]
 
 

@@ -33,21 +33,6 @@ def decide(office, now=NOW):
     return run
 
 
-def test_a_delivered_message_keeps_its_text_but_not_its_html(office, smtp):
-    decide(office)
-    assert all("<!doctype html>" in n.body_html for n in outbox())
-    smtp.stop()
-    deliver_pending(now=NOW)
-    assert all(n.body_html for n in outbox())  # not delivered: everything kept for the next try
-    smtp.start()
-    deliver_pending(now=NOW, retry_now=True)
-    [head] = smtp.to("head.palad@example.org")
-    assert "<a href=" in html_of(head)
-    delivered = outbox()
-    assert {n.status for n in delivered} == {DeliveryStatus.SENT}
-    assert all(n.body_html == "" and "http://tracker.test/steps/" in n.body_text for n in delivered)
-
-
 def test_the_right_people_get_the_right_thai_messages(office, smtp):
     decide(office)
     report = deliver_pending(now=NOW)

@@ -84,6 +84,18 @@ def test_old_delivered_and_given_up_e_mails_go_recent_and_waiting_ones_stay(app,
     assert remaining_ids() == kept
 
 
+def test_a_delivered_message_keeps_its_html_a_week_and_its_text_until_it_goes(app, outbox):
+    week_old = outbox(8 * DAY, DeliveryStatus.SENT)
+    fresh = outbox(6 * DAY, DeliveryStatus.SENT)
+    waiting = outbox(30 * DAY, DeliveryStatus.PENDING, attempts=3)
+    given_up = outbox(30 * DAY, DeliveryStatus.FAILED, attempts=10)
+    assert retention.purge_old_notifications(NOW) == 0
+    db.session.expire_all()
+    html = dict(db.session.execute(sa.select(Notification.id, Notification.body_html)).all())
+    assert html == {week_old: "", fresh: "<p>ข้อความ</p>", waiting: "<p>ข้อความ</p>", given_up: "<p>ข้อความ</p>"}
+    assert set(db.session.scalars(sa.select(Notification.body_text))) == {"ข้อความ"}
+
+
 def test_the_setting_decides_how_long(app, outbox, monkeypatch):
     ids = [outbox(age * DAY) for age in (20, 40, 60)]
     monkeypatch.setitem(app.config, "NOTIFICATION_RETENTION_DAYS", 45)
@@ -110,8 +122,8 @@ def test_batches_delete_the_oldest_first_and_commit_each(app, outbox, count_quer
     assert deleted == 3 + 5
     assert remaining_ids() == {recent}
     deletes = [s for s in counter.statements if s.lstrip().upper().startswith("DELETE FROM NOTIFICATIONS")]
-    # Sent: 2, 2, 2, 2, then 0 ends it; failed: 0. One commit per statement.
-    assert len(deletes) == len(commits) == 6
+    # Sent: 2, 2, 2, 2, then 0 ends it; failed: 0. One commit per statement, and one for the HTML pass.
+    assert len(deletes) == 6 and len(commits) == 6 + 1
 
 
 def test_their_items_go_with_them_and_notices_keep_their_text(app, outbox):

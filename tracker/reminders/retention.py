@@ -21,6 +21,10 @@ With a message go its `notification_items` (ON DELETE CASCADE, through their
 index on notification_id); a notice of the bell that names it keeps its
 text and loses only the link (`notices.notification_id`, ON DELETE SET NULL).
 
+A delivered message's HTML is dropped a week after (HTML_KEPT_DAYS): nothing
+shows it once sent (the pages show the text), and it is about 40 % of what a
+year of e-mails keeps on disk.
+
 A job, not a service: each batch is one DELETE of at most
 NOTIFICATION_PURGE_BATCH rows, found through the index on (status,
 created_at) in created_at order, and committed on its own, so that no
@@ -43,6 +47,8 @@ log = logging.getLogger("tracker.reminders")
 
 # Delivered, or given up: nothing will try them again by itself.
 PURGED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.FAILED)
+# How long a delivered message keeps its HTML part (for whoever looks into a fresh delivery).
+HTML_KEPT_DAYS = 7
 
 
 def retention_cutoff(now: datetime, days: int | None = None) -> datetime:
@@ -79,10 +85,39 @@ def delete_old_notifications(status: DeliveryStatus, cutoff: datetime, limit: in
     return result.rowcount
 
 
+def drop_old_html(now: datetime, batch_size: int) -> int:
+    """Empty the HTML of messages delivered more than HTML_KEPT_DAYS ago, a batch per
+    transaction (commits); how many were emptied."""
+    cutoff = now - timedelta(days=HTML_KEPT_DAYS)
+    emptied = 0
+    while True:
+        ids = (
+            sa.select(Notification.id)
+            .where(Notification.status == DeliveryStatus.SENT, Notification.created_at < cutoff,
+                   Notification.body_html != "")
+            .order_by(Notification.created_at)
+            .limit(sa.bindparam("batch", batch_size, literal_execute=True))
+            .scalar_subquery()
+        )
+        try:
+            count = db.session.execute(
+                sa.update(Notification).where(Notification.id.in_(ids)).values(body_html=""),
+                execution_options={"synchronize_session": False},
+            ).rowcount
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        emptied += count
+        if count < batch_size:
+            return emptied
+
+
 def purge_old_notifications(now: datetime | None = None, *, days: int | None = None,
                             batch_size: int | None = None) -> int:
-    """Delete every delivered or given-up message older than the retention, a batch per
-    transaction (commits); returns how many went."""
+    """Delete every delivered or given-up message older than the retention, and drop the
+    HTML of those delivered a week ago, a batch per transaction (commits); returns how many
+    messages went."""
     now = now or utcnow()
     config = current_app.config
     cutoff = retention_cutoff(now, days)
@@ -99,6 +134,8 @@ def purge_old_notifications(now: datetime | None = None, *, days: int | None = N
             deleted += count
             if count < batch_size:
                 break
-    if deleted:
-        log.info("Outbox clean-up: %d e-mails created before %s deleted", deleted, cutoff.isoformat())
+    emptied = drop_old_html(now, batch_size)
+    if deleted or emptied:
+        log.info("Outbox clean-up: %d e-mails created before %s deleted, the HTML of %d delivered ones dropped",
+                 deleted, cutoff.isoformat(), emptied)
     return deleted
