@@ -17,12 +17,10 @@ from ..auth.models import Membership, Role, User
 from ..extensions import db
 from ..ita import StepStatus
 from ..measures.models import Measure, Step, step_divisions
+from ..measures.status import CLOSED
 from ..orgs.models import Division, Organization
 from .models import NotificationPreference
 from .rules import OpenStep, Person, ReminderRules
-
-CLOSED = (StepStatus.DONE, StepStatus.CARRIED)
-
 
 @dataclass(frozen=True)
 class OrganizationRow:
@@ -112,7 +110,7 @@ def organization_rows(ids: Sequence[int] | None = None) -> list[OrganizationRow]
 
 
 def _open_steps(organization_ids: list[int]) -> dict[int, list[StepFacts]]:
-    open_here = sa.and_(Step.organization_id.in_(organization_ids), Step.status.not_in(CLOSED))
+    open_here = sa.and_(Step.organization_id.in_(organization_ids), Step.status.not_in(sorted(CLOSED)))
     divisions: dict[int, list[DivisionName]] = defaultdict(list)
     rows = db.session.execute(
         sa.select(step_divisions.c.step_id, Division.id, Division.name)
