@@ -46,13 +46,13 @@ def is_thai() -> bool:
     return current_locale() == "th"
 
 
-def format_date(value: date | None, style: str = "long", *, locale: str | None = None) -> str:
-    """A date for the current language (or `locale`): `1 ตุลาคม 2568` / `1 ต.ค. 68` in Thai."""
+def format_date(value: date | None, style: str = "long") -> str:
+    """A date for the current language: `1 ตุลาคม 2568` / `1 ต.ค. 68` in Thai."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    if (locale == "th") if locale else is_thai():
+    if is_thai():
         if style == "medium":
             return thai.format_date_medium(value)
         return thai.format_date_short(value) if style == "short" else thai.format_date_long(value)
@@ -60,15 +60,14 @@ def format_date(value: date | None, style: str = "long", *, locale: str | None =
     return f"{value.day} {month} {value.year}"
 
 
-def format_datetime(value: datetime | None, tz_name: str | None = None, *, locale: str | None = None) -> str:
-    """A moment in the given time zone (default: the reader's organization's), in the
-    current language (or `locale`)."""
+def format_datetime(value: datetime | None, tz_name: str | None = None) -> str:
+    """A moment in the given time zone (default: the reader's organization's)."""
     local = to_local(value, tz_name or display_timezone())
     if local is None:
         return ""
-    if (locale == "th") if locale else is_thai():
+    if is_thai():
         return thai.format_datetime(local)
-    return f"{format_date(local.date(), locale=locale)} {local:%H:%M}"
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def format_score(value: Decimal | float | None) -> str:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale, get_locale, get_translations, gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ..auth.models import User
 from ..i18n import format_date, format_datetime
@@ -46,9 +46,9 @@ class ItemView:
         return ", ".join(d.name for d in self.step.divisions) or "–"
 
 
-def days_words(kind: ItemKind, days: int, gettext=gettext, ngettext=ngettext) -> str:
-    """How soon a reminded step is due, or how late it is, in the current language (or
-    with the given catalog functions): the words of the e-mails, and of the page that lists them."""
+def days_words(kind: ItemKind, days: int) -> str:
+    """How soon a reminded step is due, or how late it is, in the current language:
+    the words of the e-mails, and of the page that lists them."""
     if kind == ItemKind.DUE_SOON:
         if days == 0:
             return gettext("due today")
@@ -112,63 +112,35 @@ def email_locale(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _environments(locale: str) -> tuple[Environment, Environment]:
-    """The e-mails' Jinja environments of one language, (HTML, plain text), made once per
-    application: the application's loader, filters and globals, with that language's
-    catalog bound directly. Rendering then looks up no request or locale context per
-    message (Flask-Babel's `_` looks up the current language at every call).
+def _environments() -> tuple[Environment, Environment]:
+    """The e-mails' Jinja environments, (HTML, plain text), made once per application from
+    the application's loader, filters and globals: `_` and the date filters speak the
+    current language (`force_locale` around the rendering; `tracker.web.locale` keeps
+    its translations, which Flask-Babel would look up at every string).
 
     Plain text has no HTML escaping and tidy line breaks. E-mail templates use no
     context processors (they are rendered by jobs, outside any request).
     """
-    cache = current_app.extensions.setdefault("tracker_email_environments", {})
-    if locale not in cache:
-        with force_locale(locale):
-            translations = get_translations()
+    environments = current_app.extensions.get("tracker_email_environments")
+    if environments is None:
         base = current_app.jinja_env
-        cache[locale] = (_environment(base, translations, locale, html=True),
-                         _environment(base, translations, locale, html=False))
-    return cache[locale]
+        environments = current_app.extensions["tracker_email_environments"] = (
+            _environment(base, autoescape=True),
+            _environment(base, autoescape=False, trim_blocks=True, lstrip_blocks=True),
+        )
+    return environments
 
 
-def _current_locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
-def _environment(base: Environment, translations, locale: str, *, html: bool) -> Environment:
-    """An environment for e-mails of one language: `_`, `gettext` and `ngettext` are the
-    catalog's own functions, formatted as Jinja's "new style" gettext does (in HTML the
-    message is markup and its values are escaped), without the context lookups of
-    Flask-Babel and Jinja's wrapper, which took a third of the rendering time."""
-    options = {"autoescape": True} if html else {"autoescape": False, "trim_blocks": True, "lstrip_blocks": True}
+def _environment(base: Environment, **options) -> Environment:
     env = Environment(loader=base.loader, auto_reload=base.auto_reload, **options)
     env.filters.update(base.filters)
-    env.globals.update(base.globals)
-    kind = Markup if html else str
-
-    def plain_ngettext(singular: str, plural: str, num: int, **values) -> str:
-        values.setdefault("num", num)
-        return translations.ngettext(singular, plural, num) % values
-
-    def gettext(message: str, **values) -> str:
-        return kind(translations.gettext(message)) % values
-
-    def ngettext(singular: str, plural: str, num: int, **values) -> str:
-        values.setdefault("num", num)
-        return kind(translations.ngettext(singular, plural, num)) % values
-
-    def words(item_kind: ItemKind, days: int) -> str:
-        return days_words(item_kind, days, translations.gettext, plain_ngettext)
-
-    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, days_words=words)
-    for name, format_value in (("date", format_date), ("datetime", format_datetime)):
-        env.filters[name] = partial(format_value, locale=locale)
+    env.globals.update(base.globals, days_words=days_words)
     return env
 
 
 def _render(name: str, **context) -> tuple[str, str]:
     """An e-mail's plain text and HTML, in the current language (call inside `force_locale`)."""
-    html_env, text_env = _environments(_current_locale())
+    html_env, text_env = _environments()
     text = text_env.get_template(f"email/{name}.txt").render(**context)
     html = html_env.get_template(f"email/{name}.html").render(**context)
     return text.strip() + "\n", html
