@@ -42,7 +42,7 @@ def insert_rows(
 
 
 def _insert_sqlalchemy(table, rows, unique_columns, returning) -> list[tuple]:
-    statement = _dialect_insert(table)
+    statement = dialect_insert(table)
     if unique_columns is not None:
         statement = statement.on_conflict_do_nothing(index_elements=list(unique_columns))
     if returning:
@@ -52,7 +52,8 @@ def _insert_sqlalchemy(table, rows, unique_columns, returning) -> list[tuple]:
     return []
 
 
-def _dialect_insert(table: sa.Table):
+def dialect_insert(table: sa.Table):
+    """`insert(table)` of the session's database, with its ON CONFLICT clause."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..bulk import dialect_insert
 from ..extensions import db
 
 
@@ -17,16 +18,9 @@ def insert_unless_exists(table: sa.Table, values: dict[str, Any], unique_columns
     moment end with one row: on PostgreSQL the second waits for the first to
     commit and then does nothing.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the application supports these two engines
-        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
     primary_key = list(table.primary_key.columns)[0]
     statement = (
-        insert(table)
+        dialect_insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(unique_columns))
         .returning(primary_key)
